@@ -1,0 +1,1030 @@
+#include "scenario.h"
+
+#include "error.h"
+#include "units.h"
+
+#include <yaml.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A scenario is a few hundred bytes; anything this big is a mistake, and the
+ * cap keeps a wrong path (a disk image, /dev/zero) from eating memory. */
+#define VS_SCENARIO_MAX_BYTES (16L * 1024 * 1024)
+#define VS_KEYPATH_MAX 256
+#define VS_MESSAGE_MAX 1024
+#define VS_SECTION_MAX_KEYS 12
+/* User text quoted in a message is cut to this many bytes. */
+#define VS_QUOTE_MAX 40
+
+typedef struct {
+  const char *file;       /* name used in messages */
+  yaml_document_t *doc;
+  char path[VS_KEYPATH_MAX]; /* key path of the mapping being read, "" at the top */
+} vs_loader;
+
+/* One mapping of the schema, its keys checked and indexed by `keys`. */
+typedef struct {
+  vs_loader *ld;
+  const yaml_node_t *node;
+  const char *const *keys; /* NULL-terminated */
+  yaml_node_t *key_nodes[VS_SECTION_MAX_KEYS];
+  yaml_node_t *values[VS_SECTION_MAX_KEYS];
+} vs_section;
+
+/* An allowed interval; `hi` is always inclusive. `text` describes it in the
+ * user's terms, e.g. ">= 1s". */
+typedef struct {
+  double lo, hi;
+  int lo_open;
+  const char *text;
+} vs_bound;
+
+static const vs_bound bound_positive = {0.0, HUGE_VAL, 1, "> 0"};
+static const vs_bound bound_non_negative = {0.0, HUGE_VAL, 0, ">= 0"};
+
+typedef int (*vs_section_fn)(vs_loader *ld, yaml_node_t *node, vs_scenario *sc);
+
+/* ------------------------------------------------------------------------ */
+/* Messages                                                                  */
+
+static const char *quote(const char *text, char *buf, size_t len)
+{
+  size_t i, n = 0;
+
+  for (i = 0; text[i] && n + 4 < len && i < VS_QUOTE_MAX; i++)
+    buf[n++] = ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) ? '?' : text[i];
+  if (text[i]) {
+    size_t k;
+    for (k = 0; k < 3 && n + 1 < len; k++)
+      buf[n++] = '.';
+  }
+  buf[n] = '\0';
+  return buf;
+}
+
+/* Messages are one line whatever the user wrote in a quoted key or value. */
+static void one_line(char *msg)
+{
+  for (; *msg; msg++)
+    if ((unsigned char)*msg < 0x20 || *msg == 0x7f)
+      *msg = '?';
+}
+
+static const char *scalar_text(const yaml_node_t *node)
+{
+  return (const char *)node->data.scalar.value;
+}
+
+static const char *describe(const yaml_node_t *node, char *buf, size_t len)
+{
+  char q[VS_QUOTE_MAX + 8];
+
+  switch (node->type) {
+  case YAML_MAPPING_NODE: return "a mapping";
+  case YAML_SEQUENCE_NODE: return "a sequence";
+  case YAML_SCALAR_NODE:
+    if (node->data.scalar.length == 0)
+      return "an empty value";
+    snprintf(buf, len, "the value '%s'", quote(scalar_text(node), q, sizeof(q)));
+    return buf;
+  default: return "nothing";
+  }
+}
+
+static void join_keys(const char *const *keys, char *buf, size_t len)
+{
+  size_t n = 0;
+
+  buf[0] = '\0';
+  for (; *keys && n < len; keys++)
+    n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "", *keys);
+}
+
+/* Sets "FILE:LINE:COL: PATH[.KEY]: MESSAGE" with the position of `at`. */
+static int fail(vs_loader *ld, const yaml_node_t *at, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(vs_loader *ld, const yaml_node_t *at, const char *key, const char *fmt, ...)
+{
+  char msg[VS_MESSAGE_MAX];
+  va_list ap;
+  size_t n;
+
+  n = (size_t)snprintf(msg, sizeof(msg), "%s:%lu:%lu: ", ld->file,
+                       (unsigned long)at->start_mark.line + 1,
+                       (unsigned long)at->start_mark.column + 1);
+  if (n < sizeof(msg) && (ld->path[0] || key))
+    n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s%s%s: ", ld->path,
+                          ld->path[0] && key ? "." : "", key ? key : "");
+  if (n < sizeof(msg)) {
+    va_start(ap, fmt);
+    vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+    va_end(ap);
+  }
+  one_line(msg);
+  return vs_error_set(VS_EINPUT, "%s", msg);
+}
+
+static int no_memory(void) { return vs_error_set(VS_ENOMEM, "out of memory"); }
+
+static size_t path_push(vs_loader *ld, const char *key)
+{
+  size_t old = strlen(ld->path);
+
+  snprintf(ld->path + old, sizeof(ld->path) - old, "%s%s", old ? "." : "", key);
+  return old;
+}
+
+static size_t path_push_index(vs_loader *ld, size_t index)
+{
+  size_t old = strlen(ld->path);
+
+  snprintf(ld->path + old, sizeof(ld->path) - old, "[%zu]", index);
+  return old;
+}
+
+static void path_pop(vs_loader *ld, size_t old) { ld->path[old] = '\0'; }
+
+/* ------------------------------------------------------------------------ */
+/* Sections and typed fields                                                 */
+
+static int key_index(const char *const *keys, const char *key)
+{
+  int i;
+
+  for (i = 0; keys[i]; i++)
+    if (strcmp(keys[i], key) == 0)
+      return i;
+  return -1;
+}
+
+static int section_add(vs_section *s, yaml_node_t *key, yaml_node_t *value)
+{
+  char allowed[256], q[VS_QUOTE_MAX + 8], d[VS_QUOTE_MAX + 32];
+  int i;
+
+  if (key->type != YAML_SCALAR_NODE) {
+    join_keys(s->keys, allowed, sizeof(allowed));
+    return fail(s->ld, key, NULL, "found %s as a key (expected one of: %s)",
+                describe(key, d, sizeof(d)), allowed);
+  }
+  i = key_index(s->keys, scalar_text(key));
+  if (i < 0 || strlen(scalar_text(key)) != key->data.scalar.length) {
+    join_keys(s->keys, allowed, sizeof(allowed));
+    return fail(s->ld, key, quote(scalar_text(key), q, sizeof(q)),
+                "unknown key (expected one of: %s)", allowed);
+  }
+  if (s->key_nodes[i])
+    return fail(s->ld, key, s->keys[i], "duplicate key (first given at line %lu)",
+                (unsigned long)s->key_nodes[i]->start_mark.line + 1);
+  s->key_nodes[i] = key;
+  s->values[i] = value;
+  return 0;
+}
+
+/* Checks that `node` is a mapping whose keys are all in `keys`, once each. */
+static int section_open(vs_section *s, vs_loader *ld, const yaml_node_t *node,
+                        const char *const *keys)
+{
+  char allowed[256], d[VS_QUOTE_MAX + 32];
+  yaml_node_pair_t *pair;
+  int error;
+
+  memset(s, 0, sizeof(*s));
+  s->ld = ld;
+  s->node = node;
+  s->keys = keys;
+  if (node->type != YAML_MAPPING_NODE) {
+    join_keys(keys, allowed, sizeof(allowed));
+    return fail(ld, node, NULL, "%s %s (expected a mapping with keys: %s)",
+                ld->path[0] ? "found" : "the top level is", describe(node, d, sizeof(d)),
+                allowed);
+  }
+  for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+    yaml_node_t *key = yaml_document_get_node(ld->doc, pair->key);
+    yaml_node_t *value = yaml_document_get_node(ld->doc, pair->value);
+    if (!key || !value)
+      return fail(ld, node, NULL, "malformed mapping (expected key: value pairs)");
+    if ((error = section_add(s, key, value)) < 0)
+      return error;
+  }
+  return 0;
+}
+
+static yaml_node_t *section_value(const vs_section *s, const char *key)
+{
+  int i = key_index(s->keys, key);
+  return i < 0 ? NULL : s->values[i];
+}
+
+static yaml_node_t *section_key(const vs_section *s, const char *key)
+{
+  int i = key_index(s->keys, key);
+  return i < 0 ? NULL : s->key_nodes[i];
+}
+
+/* Finds the scalar under `key`. Returns 1 when found, 0 when absent and
+ * optional, or an error (missing while required, not a scalar, empty). */
+static int field(vs_section *s, const char *key, int required, const char *expected,
+                 yaml_node_t **value, const char **text)
+{
+  char d[VS_QUOTE_MAX + 32];
+  yaml_node_t *v = section_value(s, key);
+
+  if (!v) {
+    if (required)
+      return fail(s->ld, s->node, key, "missing required key (expected %s)", expected);
+    return 0;
+  }
+  if (v->type != YAML_SCALAR_NODE)
+    return fail(s->ld, v, key, "found %s (expected %s)", describe(v, d, sizeof(d)), expected);
+  if (v->data.scalar.length == 0)
+    return fail(s->ld, v, key, "no value given (expected %s)", expected);
+  /* A "\0" escape would otherwise hide trailing garbage from the C parsers. */
+  if (strlen(scalar_text(v)) != v->data.scalar.length)
+    return fail(s->ld, v, key, "value contains a NUL character (expected %s)", expected);
+  *value = v;
+  *text = scalar_text(v);
+  return 1;
+}
+
+static const char *unit_noun(vs_unit_kind kind)
+{
+  switch (kind) {
+  case VS_UNIT_BYTES: return "a size";
+  case VS_UNIT_BANDWIDTH: return "a bandwidth";
+  case VS_UNIT_DURATION: return "a duration";
+  case VS_UNIT_SPEED: return "a speed";
+  case VS_UNIT_WORK: return "an amount of work";
+  case VS_UNIT_PER_BYTE: return "a per-byte cost";
+  case VS_UNIT_FRACTION: return "a fraction";
+  case VS_UNIT_CLOCK: return "a time of day";
+  case VS_UNIT_COUNT: return "a count";
+  case VS_UNIT_REAL: return "a number";
+  }
+  return "a value";
+}
+
+static const char *range_problem(double v, double lo, int lo_open, double hi)
+{
+  if (v < 0 && lo >= 0)
+    return "is negative";
+  if (v == 0 && lo >= 0 && (lo > 0 || lo_open))
+    return "is zero";
+  if (v < lo || (lo_open && v == lo))
+    return "is too small";
+  if (v > hi)
+    return "is too large";
+  return NULL;
+}
+
+/* A quantity with a unit. Leaves *out untouched (the default) when absent. */
+static int get_quantity(vs_section *s, const char *key, vs_unit_kind kind, int required,
+                        const vs_bound *bound, double *out)
+{
+  char q[VS_QUOTE_MAX + 8];
+  yaml_node_t *v;
+  const char *text, *problem;
+  double x;
+  int error;
+
+  if ((error = field(s, key, required, vs_unit_expected(kind), &v, &text)) <= 0)
+    return error;
+  if (vs_unit_parse(text, kind, &x) < 0)
+    return fail(s->ld, v, key, "%s", vs_error_last());
+  if ((problem = range_problem(x, bound->lo, bound->lo_open, bound->hi)))
+    return fail(s->ld, v, key, "'%s' %s (expected %s %s)", quote(text, q, sizeof(q)), problem,
+                unit_noun(kind), bound->text);
+  *out = x;
+  return 0;
+}
+
+/* Digits with an optional sign: when such text fails to parse, it overflowed. */
+static int integer_syntax(const char *text)
+{
+  if (*text == '-' || *text == '+')
+    text++;
+  if (!*text)
+    return 0;
+  for (; *text; text++)
+    if (*text < '0' || *text > '9')
+      return 0;
+  return 1;
+}
+
+static int get_long(vs_section *s, const char *key, int required, long lo, long hi, long *out)
+{
+  char q[VS_QUOTE_MAX + 8], expected[96];
+  yaml_node_t *v;
+  const char *text, *problem;
+  long x;
+  int error;
+
+  if (hi == INT_MAX || hi == LONG_MAX)
+    snprintf(expected, sizeof(expected), "an integer >= %ld", lo);
+  else
+    snprintf(expected, sizeof(expected), "an integer from %ld to %ld", lo, hi);
+  if ((error = field(s, key, required, expected, &v, &text)) <= 0)
+    return error;
+  if (vs_parse_long(text, &x) < 0) {
+    if (!integer_syntax(text))
+      return fail(s->ld, v, key, "'%s' is not an integer (expected %s)",
+                  quote(text, q, sizeof(q)), expected);
+    /* Digits that overflowed a long: report them like any out-of-range value. */
+    x = text[0] == '-' ? LONG_MIN : LONG_MAX;
+    if (x == LONG_MAX)
+      goto too_large;
+  }
+  if (x > hi)
+    goto too_large;
+  if ((problem = range_problem((double)x, (double)lo, 0, (double)hi)))
+    return fail(s->ld, v, key, "'%s' %s (expected %s)", quote(text, q, sizeof(q)), problem,
+                expected);
+  *out = x;
+  return 0;
+
+too_large:
+  return fail(s->ld, v, key, "'%s' is too large (expected at most %ld)",
+              quote(text, q, sizeof(q)), hi);
+}
+
+static int get_int(vs_section *s, const char *key, int required, int lo, int hi, int *out)
+{
+  long x = *out;
+  int error;
+
+  if ((error = get_long(s, key, required, lo, hi, &x)) < 0)
+    return error;
+  *out = (int)x;
+  return 0;
+}
+
+/* One of `names`; *out receives its index. */
+static int get_enum(vs_section *s, const char *key, int required, const char *const *names,
+                    int *out)
+{
+  char q[VS_QUOTE_MAX + 8], expected[128], allowed[96];
+  yaml_node_t *v;
+  const char *text;
+  int error, i;
+
+  join_keys(names, allowed, sizeof(allowed));
+  snprintf(expected, sizeof(expected), "one of: %s", allowed);
+  if ((error = field(s, key, required, expected, &v, &text)) <= 0)
+    return error;
+  if ((i = key_index(names, text)) < 0)
+    return fail(s->ld, v, key, "bad value '%s' (expected %s)", quote(text, q, sizeof(q)),
+                expected);
+  *out = i;
+  return 0;
+}
+
+static int get_string(vs_section *s, const char *key, char **out)
+{
+  yaml_node_t *v;
+  const char *text;
+  char *copy;
+  int error;
+
+  if ((error = field(s, key, 0, "a non-empty string", &v, &text)) <= 0)
+    return error;
+  if (!(copy = strdup(text)))
+    return no_memory();
+  free(*out);
+  *out = copy;
+  return 0;
+}
+
+/* A non-empty sequence under `key`, or 0 when absent. */
+static int get_sequence(vs_section *s, const char *key, const char *expected,
+                        yaml_node_t **out)
+{
+  char d[VS_QUOTE_MAX + 32];
+  yaml_node_t *v = section_value(s, key);
+
+  if (!v)
+    return 0;
+  if (v->type != YAML_SEQUENCE_NODE)
+    return fail(s->ld, v, key, "found %s (expected %s)", describe(v, d, sizeof(d)), expected);
+  if (v->data.sequence.items.top == v->data.sequence.items.start)
+    return fail(s->ld, v, key, "empty sequence (expected %s)", expected);
+  *out = v;
+  return 1;
+}
+
+/* Rejects `key` when it does not apply, e.g. link_bw with local storage. */
+static int reject_key(vs_section *s, const char *key, const char *why)
+{
+  yaml_node_t *k = section_key(s, key);
+
+  return k ? fail(s->ld, k, key, "%s", why) : 0;
+}
+
+static size_t sequence_len(const yaml_node_t *seq)
+{
+  return (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+}
+
+static yaml_node_t *sequence_item(vs_loader *ld, const yaml_node_t *seq, size_t i)
+{
+  return yaml_document_get_node(ld->doc, seq->data.sequence.items.start[i]);
+}
+
+/* Runs `fn` on the mapping under `key` with the key path extended. */
+static int load_child(vs_section *s, const char *key, int required, vs_section_fn fn,
+                      vs_scenario *sc)
+{
+  yaml_node_t *v = section_value(s, key);
+  size_t old;
+  int error;
+
+  if (!v)
+    return required ? fail(s->ld, s->node, key, "missing required section (expected a mapping)")
+                    : 0;
+  old = path_push(s->ld, key);
+  error = fn(s->ld, v, sc);
+  path_pop(s->ld, old);
+  return error;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The schema                                                                */
+
+static int load_hosts(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"count", "cores", "core_speed", "nic_bw", "nic_latency",
+                                     NULL};
+  vs_hosts *h = &sc->hosts;
+  vs_section s;
+  int error;
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_int(&s, "count", 1, 1, INT_MAX, &h->count)) < 0 ||
+      (error = get_int(&s, "cores", 1, 1, INT_MAX, &h->cores)) < 0 ||
+      (error = get_quantity(&s, "core_speed", VS_UNIT_SPEED, 1, &bound_positive,
+                            &h->core_speed)) < 0 ||
+      (error = get_quantity(&s, "nic_bw", VS_UNIT_BANDWIDTH, 0, &bound_positive, &h->nic_bw)) < 0 ||
+      (error = get_quantity(&s, "nic_latency", VS_UNIT_DURATION, 0, &bound_non_negative,
+                            &h->nic_latency)) < 0)
+    return error;
+  return 0;
+}
+
+static int load_storage_nas(vs_section *s, vs_storage *st)
+{
+  int error;
+
+  if ((error = get_int(s, "nas_count", 0, 1, INT_MAX, &st->nas_count)) < 0 ||
+      (error = get_quantity(s, "link_bw", VS_UNIT_BANDWIDTH, 1, &bound_positive,
+                            &st->link_bw)) < 0 ||
+      (error = get_quantity(s, "link_latency", VS_UNIT_DURATION, 0, &bound_non_negative,
+                            &st->link_latency)) < 0)
+    return error;
+  return 0;
+}
+
+static int load_storage_local(vs_section *s)
+{
+  static const char why[] = "not allowed with type local (expected only with type nas)";
+  int error;
+
+  if ((error = reject_key(s, "nas_count", why)) < 0 ||
+      (error = reject_key(s, "link_bw", why)) < 0 ||
+      (error = reject_key(s, "link_latency", why)) < 0)
+    return error;
+  return 0;
+}
+
+/* The simulator indexes HDDs with an int: the total must fit one. */
+static int check_total_hdds(vs_section *s, const vs_scenario *sc)
+{
+  long long per = sc->storage.kind == VS_STORAGE_NAS ? sc->storage.nas_count : sc->hosts.count;
+  long long total = per * sc->storage.hdds;
+
+  if (total > INT_MAX)
+    return fail(s->ld, section_value(s, "hdds"), "hdds",
+                "%lld HDDs in total is too many (expected at most %d)", total, INT_MAX);
+  return 0;
+}
+
+static int load_storage(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"type", "hdds", "nas_count", "link_bw", "link_latency",
+                                     "placement", "vms_per_hdd", NULL};
+  /* Same order as vs_storage_kind and vs_placement. */
+  static const char *const types[] = {"local", "nas", NULL};
+  static const char *const placements[] = {"spread", "pack", NULL};
+  vs_storage *st = &sc->storage;
+  vs_section s;
+  int type = VS_STORAGE_LOCAL, placement = VS_PLACE_SPREAD, error;
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_enum(&s, "type", 1, types, &type)) < 0 ||
+      (error = get_int(&s, "hdds", 1, 1, INT_MAX, &st->hdds)) < 0 ||
+      (error = get_enum(&s, "placement", 0, placements, &placement)) < 0)
+    return error;
+  st->kind = (vs_storage_kind)type;
+  st->placement = (vs_placement)placement;
+
+  error = st->kind == VS_STORAGE_NAS ? load_storage_nas(&s, st) : load_storage_local(&s);
+  if (error < 0)
+    return error;
+  if (st->placement == VS_PLACE_PACK)
+    error = get_int(&s, "vms_per_hdd", 0, 1, INT_MAX, &st->vms_per_hdd);
+  else
+    error = reject_key(&s, "vms_per_hdd",
+                       "not allowed with placement spread (expected only with placement pack)");
+  if (error < 0)
+    return error;
+  return check_total_hdds(&s, sc);
+}
+
+static int load_curve_point(vs_loader *ld, yaml_node_t *node, vs_hdd_point *pt,
+                            const vs_hdd_point *prev)
+{
+  static const char *const keys[] = {"readers", "factor", NULL};
+  vs_section s;
+  int error;
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_int(&s, "readers", 1, 1, INT_MAX, &pt->readers)) < 0 ||
+      (error = get_quantity(&s, "factor", VS_UNIT_REAL, 1, &bound_positive, &pt->factor)) < 0)
+    return error;
+  if (prev && pt->readers <= prev->readers)
+    return fail(ld, section_value(&s, "readers"), "readers",
+                "%d is not above the previous point's %d "
+                "(expected readers in strictly increasing order)",
+                pt->readers, prev->readers);
+  return 0;
+}
+
+static int load_curve(vs_loader *ld, yaml_node_t *seq, vs_hdd_model *hdd)
+{
+  size_t i, n = sequence_len(seq), old;
+  int error = 0;
+
+  if (!(hdd->curve = calloc(n, sizeof(*hdd->curve))))
+    return no_memory();
+  for (i = 0; i < n && error == 0; i++) {
+    yaml_node_t *item = sequence_item(ld, seq, i);
+    old = path_push_index(ld, i);
+    error = item ? load_curve_point(ld, item, &hdd->curve[i], i ? &hdd->curve[i - 1] : NULL)
+                 : fail(ld, seq, NULL, "malformed sequence");
+    path_pop(ld, old);
+    hdd->curve_len = i + 1;
+  }
+  return error;
+}
+
+static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"read_bw", "concurrency", NULL};
+  vs_section s;
+  yaml_node_t *seq = NULL;
+  size_t old;
+  int error;
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_quantity(&s, "read_bw", VS_UNIT_BANDWIDTH, 1, &bound_positive,
+                            &sc->hdd.read_bw)) < 0 ||
+      (error = get_sequence(&s, "concurrency",
+                            "a sequence of {readers: N, factor: X} points", &seq)) <= 0)
+    return error;
+  old = path_push(ld, "concurrency");
+  error = load_curve(ld, seq, &sc->hdd);
+  path_pop(ld, old);
+  return error;
+}
+
+static int load_boot(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"read", "cpu_work", "io_cpu_cost", "busy_cpu", "chunks",
+                                     "jitter", NULL};
+  static const vs_bound jitter = {0.0, 0.5, 0, "from 0 to 0.5"};
+  vs_boot_profile *b = &sc->boot;
+  vs_section s;
+  int error;
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_quantity(&s, "read", VS_UNIT_BYTES, 1, &bound_positive, &b->read_bytes)) < 0 ||
+      (error = get_quantity(&s, "cpu_work", VS_UNIT_WORK, 0, &bound_non_negative,
+                            &b->cpu_work)) < 0 ||
+      (error = get_quantity(&s, "io_cpu_cost", VS_UNIT_PER_BYTE, 0, &bound_non_negative,
+                            &b->io_cpu_per_byte)) < 0 ||
+      (error = get_quantity(&s, "busy_cpu", VS_UNIT_SPEED, 0, &bound_non_negative,
+                            &b->busy_cpu)) < 0 ||
+      (error = get_int(&s, "chunks", 0, 1, 100000, &b->chunks)) < 0 ||
+      (error = get_quantity(&s, "jitter", VS_UNIT_FRACTION, 0, &jitter, &b->jitter)) < 0)
+    return error;
+  return 0;
+}
+
+static int load_storm(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"max_slowdown", "cpu_window", NULL};
+  static const vs_bound above_one = {1.0, HUGE_VAL, 1, "> 1"};
+  static const vs_bound window = {1.0, HUGE_VAL, 0, ">= 1s"};
+  vs_section s;
+  int error;
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_quantity(&s, "max_slowdown", VS_UNIT_REAL, 0, &above_one,
+                            &sc->storm.max_slowdown)) < 0 ||
+      (error = get_quantity(&s, "cpu_window", VS_UNIT_DURATION, 0, &window,
+                            &sc->storm.cpu_window)) < 0)
+    return error;
+  return 0;
+}
+
+/* Reads ready_by and vms of one point from `s` (the workload mapping itself
+ * or one demand item) and checks it against the previous point. */
+static int load_point(vs_section *s, vs_demand_point *pt, const vs_demand_point *prev,
+                      long long *total)
+{
+  char a[32], b[32];
+  int error;
+
+  if ((error = get_quantity(s, "ready_by", VS_UNIT_CLOCK, 1, &bound_non_negative,
+                            &pt->ready_by)) < 0 ||
+      (error = get_int(s, "vms", 1, 1, INT_MAX, &pt->vms)) < 0)
+    return error;
+  pt->line = (int)section_value(s, "vms")->start_mark.line + 1;
+  if (prev && pt->ready_by <= prev->ready_by)
+    return fail(s->ld, section_value(s, "ready_by"), "ready_by",
+                "%s is not after the previous point's %s (expected strictly increasing times)",
+                vs_clock_format(pt->ready_by, a, sizeof(a)),
+                vs_clock_format(prev->ready_by, b, sizeof(b)));
+  *total += pt->vms;
+  if (*total > INT_MAX)
+    return fail(s->ld, section_value(s, "vms"), "vms",
+                "%lld VMs in total is too many (expected at most %d)", *total, INT_MAX);
+  return 0;
+}
+
+static int load_demand(vs_loader *ld, yaml_node_t *seq, vs_workload *w)
+{
+  static const char *const keys[] = {"ready_by", "vms", NULL};
+  size_t i, n = sequence_len(seq), old;
+  long long total = 0;
+  int error = 0;
+
+  if (!(w->points = calloc(n, sizeof(*w->points))))
+    return no_memory();
+  for (i = 0; i < n && error == 0; i++) {
+    yaml_node_t *item = sequence_item(ld, seq, i);
+    vs_section s;
+    old = path_push_index(ld, i);
+    if (!item)
+      error = fail(ld, seq, NULL, "malformed sequence");
+    else if ((error = section_open(&s, ld, item, keys)) == 0)
+      error = load_point(&s, &w->points[i], i ? &w->points[i - 1] : NULL, &total);
+    path_pop(ld, old);
+    w->len = i + 1;
+  }
+  return error;
+}
+
+static int load_single_point(vs_section *s, vs_workload *w)
+{
+  long long total = 0;
+
+  if (!(w->points = calloc(1, sizeof(*w->points))))
+    return no_memory();
+  w->len = 1;
+  return load_point(s, &w->points[0], NULL, &total);
+}
+
+static int load_workload(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"vms", "ready_by", "demand", NULL};
+  static const char expected[] =
+      "a sequence of {ready_by: HH:MM, vms: N} points in increasing time order";
+  vs_section s;
+  yaml_node_t *seq = NULL;
+  size_t old;
+  int error;
+
+  if ((error = section_open(&s, ld, node, keys)) < 0)
+    return error;
+  if (!section_value(&s, "demand")) {
+    if (!section_value(&s, "vms") && !section_value(&s, "ready_by"))
+      return fail(ld, node, NULL, "no workload given (expected vms + ready_by, or demand)");
+    return load_single_point(&s, &sc->workload);
+  }
+  if (section_value(&s, "vms") || section_value(&s, "ready_by"))
+    return fail(ld, section_key(&s, "demand"), "demand",
+                "given together with %s (expected either vms + ready_by, or demand alone)",
+                section_value(&s, "vms") ? "vms" : "ready_by");
+  if ((error = get_sequence(&s, "demand", expected, &seq)) < 0)
+    return error;
+  old = path_push(ld, "demand");
+  error = load_demand(ld, seq, &sc->workload);
+  path_pop(ld, old);
+  return error;
+}
+
+static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
+{
+  static const char *const keys[] = {"name", "description", "seed", "hosts", "storage", "hdd",
+                                     "boot", "storm", "workload", NULL};
+  vs_section s;
+  long seed = (long)sc->seed;
+  int error;
+
+  if ((error = section_open(&s, ld, root, keys)) < 0 ||
+      (error = get_string(&s, "name", &sc->name)) < 0 ||
+      (error = get_string(&s, "description", &sc->description)) < 0 ||
+      (error = get_long(&s, "seed", 0, 0, LONG_MAX, &seed)) < 0)
+    return error;
+  sc->seed = (unsigned long)seed;
+  /* hosts before storage: the HDD total of local storage needs hosts.count. */
+  if ((error = load_child(&s, "hosts", 1, load_hosts, sc)) < 0 ||
+      (error = load_child(&s, "storage", 1, load_storage, sc)) < 0 ||
+      (error = load_child(&s, "hdd", 1, load_hdd, sc)) < 0 ||
+      (error = load_child(&s, "boot", 1, load_boot, sc)) < 0 ||
+      (error = load_child(&s, "storm", 0, load_storm, sc)) < 0 ||
+      (error = load_child(&s, "workload", 0, load_workload, sc)) < 0)
+    return error;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Entry points                                                              */
+
+/* "dir/boot-storm.yaml" -> "boot-storm". */
+static char *default_name(const char *file)
+{
+  const char *base = strrchr(file, '/');
+  size_t n;
+
+  base = base ? base + 1 : file;
+  n = strlen(base);
+  if (n > 5 && strcmp(base + n - 5, ".yaml") == 0)
+    n -= 5;
+  else if (n > 4 && strcmp(base + n - 4, ".yml") == 0)
+    n -= 4;
+  return strndup(base, n);
+}
+
+static void set_defaults(vs_scenario *sc)
+{
+  sc->seed = 1;
+  sc->hosts.nic_bw = 10e9 / 8;
+  sc->hosts.nic_latency = 50e-6;
+  sc->storage.nas_count = 1;
+  sc->storage.link_latency = 100e-6;
+  sc->storage.placement = VS_PLACE_SPREAD;
+  sc->storage.vms_per_hdd = 0;
+  sc->boot.chunks = 64;
+  sc->storm.max_slowdown = 1.2;
+  sc->storm.cpu_window = 5.0;
+}
+
+/* libyaml reports decoding errors as a byte offset rather than a mark. */
+static void offset_to_position(const char *buf, size_t len, size_t offset, unsigned long *line,
+                               unsigned long *col)
+{
+  size_t i;
+
+  *line = 1;
+  *col = 1;
+  for (i = 0; i < offset && i < len; i++) {
+    if (buf[i] == '\n') {
+      ++*line;
+      *col = 1;
+    } else {
+      ++*col;
+    }
+  }
+}
+
+static int syntax_error(const yaml_parser_t *p, const char *file, const char *buf, size_t len)
+{
+  char msg[VS_MESSAGE_MAX];
+  unsigned long line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
+  const char *problem = p->problem ? p->problem : "unknown problem";
+
+  if (p->error == YAML_MEMORY_ERROR)
+    return no_memory();
+  if (p->error == YAML_READER_ERROR)
+    offset_to_position(buf, len, p->problem_offset, &line, &col);
+  if (p->context)
+    snprintf(msg, sizeof(msg), "%s:%lu:%lu: YAML syntax error: %s (%s started at %lu:%lu)", file,
+             line, col, problem, p->context, (unsigned long)p->context_mark.line + 1,
+             (unsigned long)p->context_mark.column + 1);
+  else
+    snprintf(msg, sizeof(msg), "%s:%lu:%lu: YAML syntax error: %s", file, line, col, problem);
+  one_line(msg);
+  return vs_error_set(VS_EINPUT, "%s", msg);
+}
+
+/* A scenario is one document; a second one is almost certainly a mistake
+ * (two files concatenated) and would otherwise be silently ignored. */
+static int check_single_document(yaml_parser_t *p, const char *file, const char *buf,
+                                 size_t len)
+{
+  yaml_document_t extra;
+  yaml_node_t *root;
+  int error = 0;
+
+  if (!yaml_parser_load(p, &extra))
+    return syntax_error(p, file, buf, len);
+  if ((root = yaml_document_get_root_node(&extra)))
+    error = vs_error_set(VS_EINPUT,
+                         "%s:%lu:%lu: a second YAML document (expected a single scenario per file)",
+                         file, (unsigned long)root->start_mark.line + 1,
+                         (unsigned long)root->start_mark.column + 1);
+  yaml_document_delete(&extra);
+  return error;
+}
+
+static int parse_document(vs_loader *ld, vs_scenario *sc, const char *buf, size_t len)
+{
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  yaml_node_t *root;
+  int error = 0, have_doc = 0;
+
+  if (!yaml_parser_initialize(&parser))
+    return no_memory();
+  yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+  if (!yaml_parser_load(&parser, &doc)) {
+    error = syntax_error(&parser, ld->file, buf, len);
+    goto cleanup;
+  }
+  have_doc = 1;
+  ld->doc = &doc;
+  if (!(root = yaml_document_get_root_node(&doc))) {
+    error = vs_error_set(VS_EINPUT, "%s:1:1: empty scenario (expected a mapping with keys "
+                         "hosts, storage, hdd, boot, ...)", ld->file);
+    goto cleanup;
+  }
+  if ((error = check_single_document(&parser, ld->file, buf, len)) < 0)
+    goto cleanup;
+  error = load_root(ld, root, sc);
+
+cleanup:
+  ld->doc = NULL;
+  if (have_doc)
+    yaml_document_delete(&doc);
+  yaml_parser_delete(&parser);
+  return error;
+}
+
+int vs_scenario_load_buffer(vs_scenario **out, const char *buf, size_t len, const char *name)
+{
+  vs_loader ld;
+  vs_scenario *sc = NULL;
+  int error;
+
+  if (!out || (!buf && len))
+    return vs_error_set(VS_ERROR, "vs_scenario_load_buffer: invalid arguments");
+  *out = NULL;
+  if (!name)
+    name = "<buffer>";
+  memset(&ld, 0, sizeof(ld));
+  ld.file = name;
+
+  if (!(sc = calloc(1, sizeof(*sc))) || !(sc->path = strdup(name)) ||
+      !(sc->name = default_name(name))) {
+    error = no_memory();
+    goto cleanup;
+  }
+  set_defaults(sc);
+  if ((error = parse_document(&ld, sc, buf ? buf : "", len)) < 0)
+    goto cleanup;
+  *out = sc;
+  sc = NULL;
+
+cleanup:
+  vs_scenario_free(sc);
+  return error;
+}
+
+static int read_file(const char *path, char **out, size_t *out_len)
+{
+  FILE *f = NULL;
+  char *buf = NULL, *grown;
+  size_t len = 0, cap = 0, n;
+  int error = 0;
+
+  if (!(f = fopen(path, "rb"))) {
+    error = vs_error_set(VS_EIO, "%s: cannot read: %s", path, strerror(errno));
+    goto cleanup;
+  }
+  for (;;) {
+    if (len == cap) {
+      cap = cap ? cap * 2 : 4096;
+      if (cap > (size_t)VS_SCENARIO_MAX_BYTES + 1)
+        cap = (size_t)VS_SCENARIO_MAX_BYTES + 1;
+      if (len == cap) {
+        error = vs_error_set(VS_EINPUT, "%s: file is too large (expected a scenario under %ld MiB)",
+                             path, VS_SCENARIO_MAX_BYTES >> 20);
+        goto cleanup;
+      }
+      if (!(grown = realloc(buf, cap))) {
+        error = no_memory();
+        goto cleanup;
+      }
+      buf = grown;
+    }
+    errno = 0;
+    n = fread(buf + len, 1, cap - len, f);
+    len += n;
+    if (n == 0) {
+      if (ferror(f))
+        error = vs_error_set(VS_EIO, "%s: cannot read: %s", path,
+                             strerror(errno ? errno : EIO));
+      break;
+    }
+  }
+  if (error == 0) {
+    *out = buf;
+    *out_len = len;
+    buf = NULL;
+  }
+
+cleanup:
+  if (f)
+    fclose(f);
+  free(buf);
+  return error;
+}
+
+int vs_scenario_load(vs_scenario **out, const char *path)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  int error;
+
+  if (!out || !path)
+    return vs_error_set(VS_ERROR, "vs_scenario_load: invalid arguments");
+  *out = NULL;
+  if ((error = read_file(path, &buf, &len)) < 0)
+    goto cleanup;
+  error = vs_scenario_load_buffer(out, buf, len, path);
+
+cleanup:
+  free(buf);
+  return error;
+}
+
+void vs_scenario_free(vs_scenario *sc)
+{
+  if (!sc)
+    return;
+  free(sc->path);
+  free(sc->name);
+  free(sc->description);
+  free(sc->hdd.curve);
+  free(sc->workload.points);
+  free(sc);
+}
+
+int vs_scenario_total_hdds(const vs_scenario *sc)
+{
+  long long per, total;
+
+  if (!sc)
+    return 0;
+  per = sc->storage.kind == VS_STORAGE_NAS ? sc->storage.nas_count : sc->hosts.count;
+  total = per * (long long)sc->storage.hdds;
+  return total > INT_MAX ? INT_MAX : (int)total;
+}
+
+int vs_scenario_total_vms(const vs_scenario *sc)
+{
+  long long total = 0;
+  size_t i;
+
+  if (!sc)
+    return 0;
+  for (i = 0; i < sc->workload.len; i++)
+    total += sc->workload.points[i].vms;
+  return total > INT_MAX ? INT_MAX : (int)total;
+}
+
+double vs_hdd_factor(const vs_hdd_model *hdd, int readers)
+{
+  const vs_hdd_point *c;
+  size_t i;
+
+  if (!hdd || !hdd->curve || hdd->curve_len == 0)
+    return 1.0;
+  c = hdd->curve;
+  if (readers <= c[0].readers)
+    return c[0].factor;
+  for (i = 1; i < hdd->curve_len; i++) {
+    if (readers <= c[i].readers) {
+      double t = (double)(readers - c[i - 1].readers) / (double)(c[i].readers - c[i - 1].readers);
+      return c[i - 1].factor + t * (c[i].factor - c[i - 1].factor);
+    }
+  }
+  return c[hdd->curve_len - 1].factor;
+}

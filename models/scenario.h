@@ -1,0 +1,102 @@
+/* The scenario model: hardware, boot profile, storm policy and workload,
+ * loaded from a YAML file. All quantities are stored in SI units (bytes,
+ * seconds, flops). Plain C, no SimGrid. */
+#ifndef VS_SCENARIO_H
+#define VS_SCENARIO_H
+
+#include <stddef.h>
+
+typedef enum { VS_STORAGE_LOCAL, VS_STORAGE_NAS } vs_storage_kind;
+
+/* How VM images are laid out over the HDDs:
+ *  SPREAD: VM i reads from HDD i mod (all HDDs) -- one VM per HDD while k <= HDDs;
+ *  PACK:   VM i reads from HDD (i / vms_per_hdd) -- fill one HDD before the next. */
+typedef enum { VS_PLACE_SPREAD, VS_PLACE_PACK } vs_placement;
+
+/* One point of the HDD concurrency curve: with `readers` interleaved streams
+ * the HDD delivers read_bw * factor in total. */
+typedef struct {
+  int readers;
+  double factor;
+} vs_hdd_point;
+
+typedef struct {
+  int count;            /* compute hosts, >= 1 */
+  int cores;            /* per host, >= 1 */
+  double core_speed;    /* flops/s per core */
+  double nic_bw;        /* bytes/s, each host's storage-network port (default 10Gbps) */
+  double nic_latency;   /* s (default 50us) */
+} vs_hosts;
+
+typedef struct {
+  vs_storage_kind kind;
+  int nas_count;        /* NAS only; default 1 */
+  int hdds;             /* HDDs per NAS (nas) or per host (local), >= 1 */
+  double link_bw;       /* bytes/s, each NAS's uplink (nas only, required there) */
+  double link_latency;  /* s (default 100us) */
+  vs_placement placement; /* default spread */
+  int vms_per_hdd;      /* PACK only: images per HDD (default: as many as needed) */
+} vs_storage;
+
+typedef struct {
+  double read_bw;       /* bytes/s: random-read throughput with one reader */
+  vs_hdd_point *curve;  /* sorted by readers, strictly increasing; NULL = flat 1.0 */
+  size_t curve_len;
+} vs_hdd_model;
+
+typedef struct {
+  double read_bytes;      /* bytes read from the image while booting, > 0 */
+  double cpu_work;        /* flops of guest work per boot (default 0) */
+  double io_cpu_per_byte; /* flops of host I/O handling per byte read (default 0) */
+  double busy_cpu;        /* flops/s a booting VM burns whatever its progress:
+                             emulation, timers, spinning vCPU (default 0) */
+  int chunks;             /* the boot is read in this many chunks (default 64) */
+  double jitter;          /* 0..0.5: per-VM spread of read_bytes/cpu_work (default 0) */
+} vs_boot_profile;
+
+typedef struct {
+  double max_slowdown;    /* > 1: tolerated slowdown vs the linear trend (default 1.2) */
+  double cpu_window;      /* s: CPU counts as saturated when its mean over this
+                             window reaches 100% (default 5s) */
+} vs_storm_policy;
+
+typedef struct {
+  double ready_by;        /* seconds since midnight */
+  int vms;                /* VMs that must be ready by then, >= 1 */
+  int line;               /* source line, for messages */
+} vs_demand_point;
+
+typedef struct {
+  vs_demand_point *points; /* sorted by ready_by; NULL/0 = no workload given */
+  size_t len;
+} vs_workload;
+
+typedef struct vs_scenario {
+  char *path;             /* as given to vs_scenario_load */
+  char *name;             /* default: file name without .yaml */
+  char *description;      /* may be NULL */
+  unsigned long seed;     /* default 1 */
+  vs_hosts hosts;
+  vs_storage storage;
+  vs_hdd_model hdd;
+  vs_boot_profile boot;
+  vs_storm_policy storm;
+  vs_workload workload;
+} vs_scenario;
+
+/* Load and validate a scenario file. On error returns VS_EINPUT (or VS_EIO for
+ * an unreadable file) and vs_error_last() reads
+ *   "FILE:LINE:COL: key.path: what is wrong (expected ...)". */
+int vs_scenario_load(vs_scenario **out, const char *path);
+/* Same, from a memory buffer; `name` stands in for the file name in messages. */
+int vs_scenario_load_buffer(vs_scenario **out, const char *buf, size_t len, const char *name);
+void vs_scenario_free(vs_scenario *sc);
+
+/* Derived quantities. */
+int vs_scenario_total_hdds(const vs_scenario *sc);   /* across all NAS or hosts */
+int vs_scenario_total_vms(const vs_scenario *sc);    /* sum of the workload */
+/* HDD throughput factor for `readers` concurrent streams: piecewise-linear
+ * interpolation of the curve, flat beyond its ends, 1.0 without a curve. */
+double vs_hdd_factor(const vs_hdd_model *hdd, int readers);
+
+#endif

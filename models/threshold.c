@@ -1,0 +1,235 @@
+#include "threshold.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "placement.h"
+
+#define LINEAR_PHASE 16
+#define CPU_SATURATED 0.999
+
+typedef struct {
+  const vs_scenario *sc;
+  const vs_threshold_options *opts;
+  vs_simulate_k_fn simulate;
+  void *ctx;
+  vs_threshold_result *res;
+  size_t cap;
+} search;
+
+const char *vs_limit_name(unsigned bit)
+{
+  switch (bit) {
+  case VS_LIMIT_CPU: return "cpu";
+  case VS_LIMIT_HDD: return "hdd";
+  case VS_LIMIT_LINK: return "link";
+  case VS_LIMIT_SLOWDOWN: return "slowdown";
+  default: return "?";
+  }
+}
+
+const char *vs_limits_format(unsigned limits, char *buf, size_t len)
+{
+  size_t used = 0;
+  buf[0] = '\0';
+  for (unsigned bit = 1; bit < (1u << VS_LIMIT_COUNT); bit <<= 1)
+    if (limits & bit)
+      used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? "+" : "",
+                               vs_limit_name(bit));
+  if (!used)
+    snprintf(buf, len, "none");
+  return buf;
+}
+
+/* Limits that need no simulation: they depend only on the layout. */
+static unsigned analytic_limits(const vs_scenario *sc, int k, double vm_io_Bps)
+{
+  unsigned limits = 0;
+  if (vs_scenario_total_hdds(sc) >= 2 && k > vs_scenario_total_hdds(sc))
+    limits |= VS_LIMIT_HDD;
+  if (sc->storage.kind == VS_STORAGE_NAS && vs_place_max_per_link(sc, k) * vm_io_Bps > sc->storage.link_bw)
+    limits |= VS_LIMIT_LINK;
+  return limits;
+}
+
+static vs_threshold_step *find_step(const vs_threshold_result *res, int k)
+{
+  for (size_t i = 0; i < res->n_steps; i++)
+    if (res->steps[i].k == k)
+      return &res->steps[i];
+  return NULL;
+}
+
+static int by_k(const void *a, const void *b)
+{
+  return ((const vs_threshold_step *)a)->k - ((const vs_threshold_step *)b)->k;
+}
+
+/* Simulate k (once) and return its tripped limits, or a negative error. */
+static int step(search *s, int k, unsigned *limits)
+{
+  vs_threshold_result *res = s->res;
+  vs_threshold_step *st = find_step(res, k);
+  int rc;
+
+  if (st) {
+    *limits = st->limits;
+    return VS_OK;
+  }
+  if (res->n_steps == s->cap) {
+    size_t cap = s->cap ? 2 * s->cap : 32;
+    vs_threshold_step *grown = realloc(res->steps, cap * sizeof(*grown));
+    if (!grown)
+      return vs_error_set(VS_ENOMEM, "out of memory");
+    res->steps = grown;
+    s->cap = cap;
+  }
+  st = &res->steps[res->n_steps];
+  memset(st, 0, sizeof(*st));
+  st->k = k;
+  if ((rc = s->simulate(s->ctx, k, &st->m)) != VS_OK)
+    return rc;
+  if (k == 1) {
+    res->unloaded_boot_s = st->m.all_ready_s;
+    res->vm_io_Bps = st->m.all_ready_s > 0 ? s->sc->boot.read_bytes / st->m.all_ready_s : 0;
+  }
+  st->max_per_disk = vs_place_max_per_disk(s->sc, k);
+  st->max_per_link = vs_place_max_per_link(s->sc, k);
+  st->io_MBps = k * res->vm_io_Bps / 1e6;
+  st->slowdown = st->m.all_ready_s / (res->unloaded_boot_s * st->max_per_disk);
+  st->limits = analytic_limits(s->sc, k, res->vm_io_Bps);
+  if (st->m.peak_cpu_util >= CPU_SATURATED)
+    st->limits |= VS_LIMIT_CPU;
+  if (st->slowdown > s->sc->storm.max_slowdown)
+    st->limits |= VS_LIMIT_SLOWDOWN;
+  res->n_steps++;
+  if (s->opts->on_step)
+    s->opts->on_step(s->ctx, st);
+  *limits = st->limits;
+  return VS_OK;
+}
+
+/* The smallest k whose layout alone trips a limit, or max_k + 1. Layout
+ * limits only grow with k, so a bisection finds it. */
+static int analytic_cap(const vs_scenario *sc, int max_k, double vm_io_Bps)
+{
+  int lo = 1, hi = max_k + 1;
+  if (analytic_limits(sc, 1, vm_io_Bps))
+    return 1;
+  while (hi - lo > 1) {
+    int mid = lo + (hi - lo) / 2;
+    if (analytic_limits(sc, mid, vm_io_Bps))
+      hi = mid;
+    else
+      lo = mid;
+  }
+  return hi;
+}
+
+/* Invariant: lo passes, hi trips (hi may be max_k + 1, never simulated). */
+static int bisect(search *s, int lo, int hi, int cap, int *threshold)
+{
+  unsigned limits;
+  int rc;
+  /* The layout cap usually is the answer: try just below it first. */
+  if (hi == cap && hi - 1 > lo) {
+    if ((rc = step(s, hi - 1, &limits)) != VS_OK)
+      return rc;
+    if (!limits)
+      lo = hi - 1;
+    else
+      hi = hi - 1;
+  }
+  while (hi - lo > 1) {
+    int mid = lo + (hi - lo) / 2;
+    if ((rc = step(s, mid, &limits)) != VS_OK)
+      return rc;
+    if (limits)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  *threshold = lo;
+  return VS_OK;
+}
+
+int vs_threshold_search(const vs_scenario *sc, const vs_threshold_options *opts_in, vs_simulate_k_fn simulate,
+                        void *ctx, vs_threshold_result *out)
+{
+  vs_threshold_options opts = VS_THRESHOLD_OPTIONS_INIT;
+  search s = {.sc = sc, .opts = &opts, .simulate = simulate, .ctx = ctx, .res = out};
+  unsigned limits = 0;
+  int rc, k, threshold = 0;
+
+  memset(out, 0, sizeof(*out));
+  if (opts_in)
+    opts = *opts_in;
+  if (opts.max_k <= 0)
+    opts.max_k = 65536;
+
+  if ((rc = step(&s, 1, &limits)) != VS_OK)
+    goto cleanup;
+  int cap = analytic_cap(sc, opts.max_k, out->vm_io_Bps);
+  int linear_end = opts.mode == VS_SEARCH_LINEAR ? opts.max_k : opts.mode == VS_SEARCH_FAST ? 1 : LINEAR_PHASE;
+
+  /* Linear phase, as the paper did: k = 1, 2, 3 ... */
+  for (k = 1; !limits && k < linear_end && k < opts.max_k; ) {
+    k++;
+    if ((rc = step(&s, k, &limits)) != VS_OK)
+      goto cleanup;
+  }
+  if (limits) {
+    threshold = k - 1;
+    for (int extra = 1; extra <= opts.extra_steps && k + extra <= opts.max_k; extra++) {
+      unsigned ignored;
+      if ((rc = step(&s, k + extra, &ignored)) != VS_OK)
+        goto cleanup;
+    }
+  } else if (k >= opts.max_k) {
+    threshold = opts.max_k;
+    out->capped = 1;
+  } else {
+    /* Doubling until a limit trips (or the layout cap), then bisection.
+     * Gives the linear scan's answer whenever tripping is monotone in k. */
+    int lo = k, hi;
+    for (;;) {
+      hi = lo * 2 < cap ? lo * 2 : cap;
+      if (hi > opts.max_k) {
+        hi = opts.max_k + 1;
+        break;
+      }
+      if (hi == cap)
+        break;
+      if ((rc = step(&s, hi, &limits)) != VS_OK)
+        goto cleanup;
+      if (limits)
+        break;
+      lo = hi;
+    }
+    if ((rc = bisect(&s, lo, hi, cap, &threshold)) != VS_OK)
+      goto cleanup;
+    if (threshold >= opts.max_k)
+      out->capped = 1;
+  }
+
+  if (!out->capped) {
+    if ((rc = step(&s, threshold + 1, &limits)) != VS_OK)
+      goto cleanup;
+    out->limits = limits;
+  }
+  out->threshold = threshold;
+  qsort(out->steps, out->n_steps, sizeof(*out->steps), by_k);
+
+cleanup:
+  if (rc != VS_OK)
+    vs_threshold_result_clear(out);
+  return rc;
+}
+
+void vs_threshold_result_clear(vs_threshold_result *res)
+{
+  free(res->steps);
+  memset(res, 0, sizeof(*res));
+}

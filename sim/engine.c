@@ -1,0 +1,706 @@
+/* The boot-storm engine.
+ *
+ * A desktop boot is two actors that read like the story they model:
+ *  - the storage reader (on the NAS, or on the VM's own host for local disks)
+ *    reads the VM's image chunk by chunk from the HDD holding it and sends each
+ *    chunk to the VM's host (over the NAS uplink and the host NIC);
+ *  - the VM, on its compute host, processes each chunk as it arrives: host I/O
+ *    handling (per byte) plus its share of the guest's boot work; meanwhile it
+ *    keeps `busy_cpu` flops/s of the host busy whatever its progress
+ *    (emulation, timers, spinning vCPU). It is ready after the last chunk.
+ * The reader runs one chunk ahead of the VM (readahead), so disk, network and
+ * CPU overlap and whichever saturates first slows the boots.
+ *
+ * SimGrid shares each disk, link and core max-min fairly. What SimGrid's disk
+ * does not model is that an HDD's random-read throughput depends on how many
+ * streams interleave (queueing helps a little, seeking between streams hurts
+ * a lot): each read therefore costs read_bytes * peak/factor(readers) bytes
+ * of disk time, where factor() is the scenario's concurrency curve and peak
+ * its best point -- the extra bytes stand for seek time.
+ *
+ * Actors sleep until their start time; the controller samples once per
+ * simulated second and skips idle stretches, so a day-long schedule costs
+ * what its boots cost. */
+#define _GNU_SOURCE /* qsort_r */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <simgrid/actor.h>
+#include <simgrid/comm.h>
+#include <simgrid/disk.h>
+#include <simgrid/engine.h>
+#include <simgrid/exec.h>
+#include <simgrid/host.h>
+#include <simgrid/link.h>
+#include <simgrid/mailbox.h>
+#include <simgrid/plugins/load.h>
+
+#include "error.h"
+#include "sim.h"
+#include "sim_internal.h"
+
+/* Boot actors are shallow and a site runs tens of thousands of them at once;
+ * the controller (which runs whole commands) keeps SimGrid's default 8 MiB.
+ * SimGrid 3.32 cannot raise a stack above the default (it crashes). */
+#define VS_ACTOR_STACK (256 * 1024)
+#define VS_BODY_STACK 0
+
+typedef struct {
+  sg_disk_t disk;
+  sg_host_t owner;
+  char name[48];
+  int readers;
+  double inv_inflation_sum; /* sum over active reads of 1/inflation */
+  double useful_bytes;      /* integrated up to last_t */
+  double last_t;
+} hdd_t;
+
+/* Host CPU use, integrated exactly: every exec on a compute host is ours, and
+ * SimGrid's CPU model gives a host min(cores x speed, sum of its execs' caps),
+ * an exec being capped at one core and by its own bound. (SimGrid 3.32's
+ * host-load plugin keeps dangling pointers to cancelled execs, so we count.) */
+typedef struct {
+  int busy;      /* running busy_cpu execs */
+  int work;      /* running unbounded execs */
+  double flops;  /* integrated up to last_t */
+  double last_t;
+} cpu_t;
+
+typedef struct experiment experiment;
+
+typedef struct {
+  experiment *e;
+  vs_boot_req req;
+  double read_bytes, cpu_work;
+  double ready;
+  char mailbox[48];
+} vm_t;
+
+struct experiment {
+  vs_sim *sim;
+  vm_t *vms;
+  size_t *order; /* VM indices by start time */
+  size_t n;
+  double t0;
+  int booting, ready, launched;
+};
+
+struct vs_sim {
+  const vs_scenario *sc;
+  vs_sim_options opts;
+  vs_sim_body_fn body;
+  void *payload;
+  int body_rc;
+  sg_host_t *hosts;
+  cpu_t *cpus;
+  char (*host_names)[32];
+  sg_host_t *nas;
+  hdd_t *disks;
+  int n_disks;
+  sg_link_t *links;
+  char (*link_names)[32];
+  int n_links;
+  double hdd_peak_bw;
+  int seq; /* experiment counter, keeps mailbox names unique */
+};
+
+/* ---- the HDD: SimGrid's disk plus the seek penalty of interleaved streams ---- */
+
+static void hdd_advance(const vs_sim *sim, hdd_t *d)
+{
+  double now = simgrid_get_clock();
+  if (d->readers > 0)
+    d->useful_bytes += (now - d->last_t) * sim->hdd_peak_bw * d->inv_inflation_sum / d->readers;
+  d->last_t = now;
+}
+
+static void hdd_read(const vs_sim *sim, hdd_t *d, double bytes)
+{
+  hdd_advance(sim, d);
+  d->readers++;
+  double inflation = sim->hdd_peak_bw / (sim->sc->hdd.read_bw * vs_hdd_factor(&sim->sc->hdd, d->readers));
+  d->inv_inflation_sum += 1.0 / inflation;
+  sg_disk_read(d->disk, (sg_size_t)llround(bytes * inflation));
+  hdd_advance(sim, d);
+  d->readers--;
+  d->inv_inflation_sum = d->readers ? d->inv_inflation_sum - 1.0 / inflation : 0.0;
+}
+
+/* ---- host CPU accounting ---- */
+
+static void cpu_advance(const vs_sim *sim, cpu_t *c)
+{
+  const vs_scenario *sc = sim->sc;
+  double now = simgrid_get_clock();
+  double speed = sc->hosts.core_speed, busy = fmin(sc->boot.busy_cpu, speed);
+  double demand = c->busy * busy + c->work * speed;
+  c->flops += (now - c->last_t) * fmin(demand, sc->hosts.cores * speed);
+  c->last_t = now;
+}
+
+static void cpu_change(const vs_sim *sim, int host, int dbusy, int dwork)
+{
+  cpu_t *c = &sim->cpus[host];
+  cpu_advance(sim, c);
+  c->busy += dbusy;
+  c->work += dwork;
+}
+
+static void host_execute(const vs_sim *sim, int host, double flops)
+{
+  cpu_change(sim, host, 0, +1);
+  sg_actor_execute(flops);
+  cpu_change(sim, host, 0, -1);
+}
+
+/* ---- actors ---- */
+
+static void start_actor(const char *name, sg_host_t host, void (*code)(int, char **), void *data,
+                        unsigned stack)
+{
+  sg_actor_t a = sg_actor_init(name, host);
+  sg_actor_set_data(a, data);
+  if (stack)
+    sg_actor_set_stacksize(a, stack);
+  sg_actor_start_(a, code, 0, NULL);
+}
+
+static double chunk_bytes(const vm_t *vm, int i)
+{
+  int chunks = vm->e->sim->sc->boot.chunks;
+  /* Whole bytes per chunk; the last chunk takes the remainder. */
+  double base = floor(vm->read_bytes / chunks);
+  return i == chunks - 1 ? vm->read_bytes - base * (chunks - 1) : base;
+}
+
+static sg_host_t storage_host(const vs_sim *sim, const vm_t *vm)
+{
+  return sim->disks[vm->req.disk].owner;
+}
+
+static void storage_reader(int argc, char **argv)
+{
+  vm_t *vm = sg_actor_self_get_data();
+  vs_sim *sim = vm->e->sim;
+  hdd_t *hdd = &sim->disks[vm->req.disk];
+  sg_mailbox_t to_vm = sg_mailbox_by_name(vm->mailbox);
+
+  sg_comm_t sending = NULL;
+
+  /* The next chunk is read while the previous one is on the wire. */
+  for (int i = 0; i < sim->sc->boot.chunks; i++) {
+    double bytes = chunk_bytes(vm, i);
+    hdd_read(sim, hdd, bytes);
+    if (sending)
+      sg_comm_wait(sending);
+    sending = sg_mailbox_put_async(to_vm, vm, (uint64_t)bytes);
+  }
+  if (sending)
+    sg_comm_wait(sending);
+}
+
+static void vm_boot(int argc, char **argv)
+{
+  vm_t *vm = sg_actor_self_get_data();
+  experiment *e = vm->e;
+  const vs_boot_profile *boot = &e->sim->sc->boot;
+  sg_mailbox_t inbox = sg_mailbox_by_name(vm->mailbox);
+  sg_exec_t busy = NULL;
+  char name[64];
+
+  e->booting++;
+  if (boot->busy_cpu > 0) {
+    /* Far longer than any boot; it is cancelled when the VM is ready. */
+    busy = sg_actor_exec_init(boot->busy_cpu * 1e8);
+    sg_exec_set_bound(busy, boot->busy_cpu);
+    sg_exec_start(busy);
+    cpu_change(e->sim, vm->req.host, +1, 0);
+  }
+  snprintf(name, sizeof(name), "reader-%d", vm->req.vm);
+  start_actor(name, storage_host(e->sim, vm), storage_reader, vm, VS_ACTOR_STACK);
+
+  for (int i = 0; i < boot->chunks; i++) {
+    sg_mailbox_get(inbox);
+    double flops = chunk_bytes(vm, i) * boot->io_cpu_per_byte + vm->cpu_work / boot->chunks;
+    if (flops > 0)
+      host_execute(e->sim, vm->req.host, flops);
+  }
+  if (busy) {
+    sg_exec_cancel(busy);
+    cpu_change(e->sim, vm->req.host, -1, 0);
+  }
+  vm->ready = simgrid_get_clock() - e->t0;
+  e->booting--;
+  e->ready++;
+}
+
+static void launcher(int argc, char **argv)
+{
+  experiment *e = sg_actor_self_get_data();
+  for (size_t k = 0; k < e->n; k++) {
+    vm_t *vm = &e->vms[e->order[k]];
+    char name[48];
+    sg_actor_sleep_until(e->t0 + vm->req.start);
+    snprintf(name, sizeof(name), "vm-%d", vm->req.vm);
+    start_actor(name, e->sim->hosts[vm->req.host], vm_boot, vm, VS_ACTOR_STACK);
+    e->launched++;
+  }
+}
+
+/* ---- sampling ---- */
+
+typedef struct {
+  double *host_flops;
+  double *disk_bytes;
+  double *link_bytes;
+  double t;
+} counters;
+
+static int counters_init(counters *c, const vs_sim *sim)
+{
+  c->host_flops = calloc((size_t)sim->sc->hosts.count, sizeof(double));
+  c->disk_bytes = calloc((size_t)sim->n_disks, sizeof(double));
+  c->link_bytes = calloc((size_t)(sim->n_links ? sim->n_links : 1), sizeof(double));
+  return c->host_flops && c->disk_bytes && c->link_bytes ? VS_OK : VS_ENOMEM;
+}
+
+static void counters_free(counters *c)
+{
+  free(c->host_flops);
+  free(c->disk_bytes);
+  free(c->link_bytes);
+}
+
+static void counters_read(counters *c, vs_sim *sim)
+{
+  c->t = simgrid_get_clock();
+  for (int h = 0; h < sim->sc->hosts.count; h++) {
+    cpu_advance(sim, &sim->cpus[h]);
+    c->host_flops[h] = sim->cpus[h].flops;
+  }
+  for (int d = 0; d < sim->n_disks; d++) {
+    hdd_advance(sim, &sim->disks[d]);
+    c->disk_bytes[d] = sim->disks[d].useful_bytes;
+  }
+  for (int l = 0; l < sim->n_links; l++)
+    c->link_bytes[l] = sg_link_get_cum_load(sim->links[l]);
+}
+
+typedef struct {
+  vs_sample *rows;
+  double *host_util, *disk_MBps, *link_MBps;
+  size_t n, cap;
+} series;
+
+static int series_grow(series *s, const vs_sim *sim)
+{
+  if (s->n < s->cap)
+    return VS_OK;
+  size_t cap = s->cap ? 2 * s->cap : 256;
+  size_t H = (size_t)sim->sc->hosts.count, D = (size_t)sim->n_disks, L = (size_t)sim->n_links;
+  void *r = realloc(s->rows, cap * sizeof(*s->rows));
+  if (r)
+    s->rows = r;
+  void *hu = realloc(s->host_util, cap * H * sizeof(double));
+  if (hu)
+    s->host_util = hu;
+  void *dm = realloc(s->disk_MBps, cap * D * sizeof(double));
+  if (dm)
+    s->disk_MBps = dm;
+  void *lm = L ? realloc(s->link_MBps, cap * L * sizeof(double)) : s->link_MBps;
+  if (lm)
+    s->link_MBps = lm;
+  if (!r || !hu || !dm || (L && !lm))
+    return VS_ENOMEM;
+  s->cap = cap;
+  return VS_OK;
+}
+
+static int take_sample(series *s, vs_sim *sim, experiment *e, counters *prev, counters *now)
+{
+  const vs_scenario *sc = sim->sc;
+  size_t H = (size_t)sc->hosts.count, D = (size_t)sim->n_disks, L = (size_t)sim->n_links;
+  double dt = now->t - prev->t;
+  if (dt <= 0)
+    return VS_OK;
+  if (series_grow(s, sim) != VS_OK)
+    return vs_error_set(VS_ENOMEM, "out of memory while sampling");
+
+  vs_sample *row = &s->rows[s->n];
+  memset(row, 0, sizeof(*row));
+  row->t = now->t - e->t0;
+  row->booting = e->booting;
+  row->ready = e->ready;
+  double host_capacity = sc->hosts.cores * sc->hosts.core_speed * dt;
+  for (size_t h = 0; h < H; h++) {
+    double u = (now->host_flops[h] - prev->host_flops[h]) / host_capacity;
+    u = u > 1.0 ? 1.0 : u; /* float noise at saturation */
+    s->host_util[s->n * H + h] = u;
+    row->cpu_util_mean += u / (double)H;
+    if (u > row->cpu_util_max)
+      row->cpu_util_max = u;
+  }
+  for (size_t d = 0; d < D; d++) {
+    double mbps = (now->disk_bytes[d] - prev->disk_bytes[d]) / dt / 1e6;
+    s->disk_MBps[s->n * D + d] = mbps;
+    row->disk_MBps += mbps;
+  }
+  for (size_t l = 0; l < L; l++) {
+    double mbps = (now->link_bytes[l] - prev->link_bytes[l]) / dt / 1e6;
+    double util = mbps * 1e6 / sc->storage.link_bw;
+    s->link_MBps[s->n * L + l] = mbps;
+    row->link_MBps += mbps;
+    if (util > row->link_util_max)
+      row->link_util_max = util > 1.0 ? 1.0 : util;
+  }
+  s->n++;
+  return VS_OK;
+}
+
+static double next_start(const experiment *e)
+{
+  if ((size_t)e->launched >= e->n)
+    return INFINITY;
+  return e->t0 + e->vms[e->order[e->launched]].req.start;
+}
+
+static void report_progress(const experiment *e, double *last_wall)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  double wall = ts.tv_sec + ts.tv_nsec * 1e-9;
+  if (wall - *last_wall < 2.0)
+    return;
+  *last_wall = wall;
+  fprintf(stderr, "  [sim] t=%.0fs  booting %d  ready %d/%zu\n", simgrid_get_clock() - e->t0,
+          e->booting, e->ready, e->n);
+}
+
+/* The controller's loop while an experiment runs: one sample per second of
+ * activity; idle stretches before the next start are slept through. */
+static int sample_until_done(vs_sim *sim, experiment *e, series *s)
+{
+  counters a, b;
+  int rc = VS_OK;
+  double last_wall = 0;
+  if ((rc = counters_init(&a, sim)) != VS_OK || (rc = counters_init(&b, sim)) != VS_OK)
+    goto cleanup;
+  counters_read(&a, sim);
+  while ((size_t)e->ready < e->n) {
+    double now = simgrid_get_clock();
+    if (e->booting == 0 && next_start(e) > now + 1.0) {
+      sg_actor_sleep_until(next_start(e));
+      counters_read(&a, sim);
+      continue;
+    }
+    sg_actor_sleep_for(1.0);
+    counters_read(&b, sim);
+    if ((rc = take_sample(s, sim, e, &a, &b)) != VS_OK)
+      goto cleanup;
+    counters tmp = a;
+    a = b;
+    b = tmp;
+    if (sim->opts.progress)
+      report_progress(e, &last_wall);
+  }
+cleanup:
+  counters_free(&a);
+  counters_free(&b);
+  return rc;
+}
+
+/* ---- results ---- */
+
+static double rolling_peak(const double *util, size_t n, size_t stride, size_t col, size_t window)
+{
+  double best = 0, sum = 0;
+  for (size_t i = 0; i < n; i++) {
+    sum += util[i * stride + col];
+    if (i >= window)
+      sum -= util[(i - window) * stride + col];
+    size_t w = i + 1 < window ? i + 1 : window;
+    if (sum / (double)w > best)
+      best = sum / (double)w;
+  }
+  return best;
+}
+
+static void summarize(vs_boot_result *r, const vs_sim *sim, const experiment *e)
+{
+  const vs_scenario *sc = sim->sc;
+  double first = INFINITY, last = 0, sum = 0, bytes = 0;
+  char *used = calloc((size_t)sim->n_disks, 1);
+
+  r->max_boot_s = 0;
+  for (size_t i = 0; i < e->n; i++) {
+    const vm_t *vm = &e->vms[i];
+    double boot = vm->ready - vm->req.start;
+    r->ready[i] = vm->ready;
+    first = fmin(first, vm->req.start);
+    last = fmax(last, vm->ready);
+    sum += boot;
+    r->max_boot_s = fmax(r->max_boot_s, boot);
+    bytes += vm->read_bytes;
+    if (used && !used[vm->req.disk]) {
+      used[vm->req.disk] = 1;
+      r->disks_used++;
+    }
+  }
+  free(used);
+  r->all_ready_s = e->n ? last - first : 0;
+  r->mean_ready_s = e->n ? sum / (double)e->n : 0;
+  r->total_disk_MBps = r->all_ready_s > 0 ? bytes / r->all_ready_s / 1e6 : 0;
+  r->mean_disk_MBps = r->disks_used ? r->total_disk_MBps / r->disks_used : 0;
+
+  size_t window = (size_t)llround(sc->storm.cpu_window);
+  if (window < 1)
+    window = 1;
+  for (int h = 0; h < r->n_hosts; h++)
+    r->peak_cpu_util = fmax(r->peak_cpu_util,
+                            rolling_peak(r->host_util, r->n_samples, (size_t)r->n_hosts, (size_t)h, window));
+  for (size_t i = 0; i < r->n_samples; i++)
+    r->peak_link_util = fmax(r->peak_link_util, r->samples[i].link_util_max);
+}
+
+void vs_boot_result_free(vs_boot_result *r)
+{
+  if (!r)
+    return;
+  free(r->boots);
+  free(r->ready);
+  free(r->samples);
+  free(r->host_util);
+  free(r->disk_MBps);
+  free(r->link_MBps);
+  free(r);
+}
+
+/* ---- experiments ---- */
+
+static int by_start(const void *a, const void *b, void *vms_)
+{
+  const vm_t *vms = vms_;
+  double sa = vms[*(const size_t *)a].req.start, sb = vms[*(const size_t *)b].req.start;
+  if (sa != sb)
+    return sa < sb ? -1 : 1;
+  return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* Per-VM variation without a random generator: a golden-ratio sequence is
+ * evenly spread, and the first VM gets exactly the nominal profile. */
+static double jitter_factor(double jitter, size_t i)
+{
+  double u = fmod(0.5 + (double)i * 0.6180339887498949, 1.0);
+  return 1.0 + jitter * (2.0 * u - 1.0);
+}
+
+static int check_plan(const vs_sim *sim, const vs_boot_req *plan, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    if (plan[i].host < 0 || plan[i].host >= sim->sc->hosts.count)
+      return vs_error_set(VS_EINPUT, "VM %d: host %d does not exist (the scenario has %d)", plan[i].vm,
+                          plan[i].host, sim->sc->hosts.count);
+    if (plan[i].disk < 0 || plan[i].disk >= sim->n_disks)
+      return vs_error_set(VS_EINPUT, "VM %d: HDD %d does not exist (the scenario has %d)", plan[i].vm,
+                          plan[i].disk, sim->n_disks);
+    if (!(plan[i].start >= 0) || !isfinite(plan[i].start))
+      return vs_error_set(VS_EINPUT, "VM %d: start time %g is not a time >= 0", plan[i].vm,
+                          plan[i].start);
+  }
+  return VS_OK;
+}
+
+int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, vs_boot_result **out)
+{
+  experiment e = {.sim = sim, .n = n, .t0 = simgrid_get_clock()};
+  series s = {0};
+  vs_boot_result *r = NULL;
+  int rc;
+
+  *out = NULL;
+  if ((rc = check_plan(sim, plan, n)) != VS_OK)
+    return rc;
+  e.vms = calloc(n ? n : 1, sizeof(*e.vms));
+  e.order = calloc(n ? n : 1, sizeof(*e.order));
+  r = calloc(1, sizeof(*r));
+  if (!e.vms || !e.order || !r) {
+    rc = vs_error_set(VS_ENOMEM, "out of memory for %zu VMs", n);
+    goto cleanup;
+  }
+  sim->seq++;
+  for (size_t i = 0; i < n; i++) {
+    vm_t *vm = &e.vms[i];
+    double f = jitter_factor(sim->sc->boot.jitter, i);
+    vm->e = &e;
+    vm->req = plan[i];
+    vm->read_bytes = sim->sc->boot.read_bytes * f;
+    vm->cpu_work = sim->sc->boot.cpu_work * f;
+    snprintf(vm->mailbox, sizeof(vm->mailbox), "e%d-vm%zu", sim->seq, i);
+    e.order[i] = i;
+  }
+  qsort_r(e.order, n, sizeof(*e.order), by_start, e.vms);
+
+  if (n > 0) {
+    start_actor("launcher", sim->hosts[0], launcher, &e, VS_ACTOR_STACK);
+    if ((rc = sample_until_done(sim, &e, &s)) != VS_OK)
+      goto cleanup;
+  }
+
+  r->n_vms = n;
+  r->boots = malloc((n ? n : 1) * sizeof(*r->boots));
+  r->ready = malloc((n ? n : 1) * sizeof(*r->ready));
+  if (!r->boots || !r->ready) {
+    rc = vs_error_set(VS_ENOMEM, "out of memory for %zu VMs", n);
+    goto cleanup;
+  }
+  memcpy(r->boots, plan, n * sizeof(*plan));
+  r->n_hosts = sim->sc->hosts.count;
+  r->n_disks = sim->n_disks;
+  r->n_links = sim->n_links;
+  r->samples = s.rows;
+  r->host_util = s.host_util;
+  r->disk_MBps = s.disk_MBps;
+  r->link_MBps = s.link_MBps;
+  r->n_samples = s.n;
+  memset(&s, 0, sizeof(s));
+  summarize(r, sim, &e);
+  *out = r;
+  r = NULL;
+
+cleanup:
+  free(s.rows);
+  free(s.host_util);
+  free(s.disk_MBps);
+  free(s.link_MBps);
+  free(e.vms);
+  free(e.order);
+  vs_boot_result_free(r);
+  return rc;
+}
+
+/* ---- the session ---- */
+
+static int bind_platform(vs_sim *sim)
+{
+  const vs_scenario *sc = sim->sc;
+  int local = sc->storage.kind == VS_STORAGE_LOCAL;
+  int owners = local ? sc->hosts.count : sc->storage.nas_count;
+
+  sim->n_disks = vs_scenario_total_hdds(sc);
+  sim->n_links = local ? 0 : sc->storage.nas_count;
+  sim->hosts = calloc((size_t)sc->hosts.count, sizeof(*sim->hosts));
+  sim->cpus = calloc((size_t)sc->hosts.count, sizeof(*sim->cpus));
+  sim->host_names = calloc((size_t)sc->hosts.count, sizeof(*sim->host_names));
+  sim->nas = calloc((size_t)(local ? 1 : owners), sizeof(*sim->nas));
+  sim->disks = calloc((size_t)sim->n_disks, sizeof(*sim->disks));
+  sim->links = calloc((size_t)(sim->n_links ? sim->n_links : 1), sizeof(*sim->links));
+  sim->link_names = calloc((size_t)(sim->n_links ? sim->n_links : 1), sizeof(*sim->link_names));
+  if (!sim->hosts || !sim->cpus || !sim->host_names || !sim->nas || !sim->disks || !sim->links || !sim->link_names)
+    return vs_error_set(VS_ENOMEM, "out of memory for the platform");
+
+  for (int h = 0; h < sc->hosts.count; h++) {
+    snprintf(sim->host_names[h], sizeof(sim->host_names[h]), "host-%d", h);
+    sim->hosts[h] = sg_host_by_name(sim->host_names[h]);
+  }
+  for (int o = 0; o < owners; o++) {
+    char name[32];
+    snprintf(name, sizeof(name), local ? "host-%d" : "nas-%d", o);
+    sg_host_t owner = sg_host_by_name(name);
+    unsigned count = 0;
+    sg_disk_t *list = NULL;
+    sg_host_get_disks(owner, &count, &list);
+    if ((int)count != sc->storage.hdds) {
+      free(list);
+      return vs_error_set(VS_ESIM, "platform: %s has %u disks, expected %d", name, count, sc->storage.hdds);
+    }
+    for (int d = 0; d < sc->storage.hdds; d++) {
+      hdd_t *hdd = &sim->disks[o * sc->storage.hdds + d];
+      hdd->disk = list[d];
+      hdd->owner = owner;
+      snprintf(hdd->name, sizeof(hdd->name), "%s-hdd-%d", name, d);
+    }
+    free(list);
+    if (!local) {
+      sim->nas[o] = owner;
+      snprintf(sim->link_names[o], sizeof(sim->link_names[o]), "nas-%d-uplink", o);
+      sim->links[o] = sg_link_by_name(sim->link_names[o]);
+    }
+  }
+  return VS_OK;
+}
+
+static void controller(int argc, char **argv)
+{
+  vs_sim *sim = sg_actor_self_get_data();
+  /* Link tracking only takes effect once the simulation runs. */
+  for (int l = 0; l < sim->n_links; l++)
+    sg_link_load_track(sim->links[l]);
+  sim->body_rc = sim->body(sim, sim->payload);
+}
+
+static void free_sim(vs_sim *sim)
+{
+  free(sim->hosts);
+  free(sim->cpus);
+  free(sim->host_names);
+  free(sim->nas);
+  free(sim->disks);
+  free(sim->links);
+  free(sim->link_names);
+}
+
+int vs_sim_session(const vs_scenario *sc, const vs_sim_options *opts, vs_sim_body_fn body, void *payload)
+{
+  static int used;
+  vs_sim sim = {.sc = sc, .body = body, .payload = payload, .body_rc = VS_ESIM};
+  char platform[] = "/tmp/vdistorm-platform-XXXXXX.xml";
+  char *argv[] = {"vdistorm",
+                  opts && opts->verbose ? "--log=root.thres:info" : "--log=root.thres:critical",
+                  "--cfg=network/model:CM02",
+                  "--cfg=network/crosstraffic:0",
+#ifdef VS_SANITIZE
+                  /* Sanitizers cannot follow SimGrid's hand-made stack switches. */
+                  "--cfg=contexts/factory:thread",
+#endif
+                  NULL};
+  int argc = (int)(sizeof(argv) / sizeof(argv[0])) - 1;
+  int rc;
+
+  if (used++)
+    return vs_error_set(VS_ESIM, "only one simulation session per process");
+  if (opts)
+    sim.opts = *opts;
+  sim.hdd_peak_bw = vs_sim_hdd_peak_bw(sc);
+
+  int fd = mkstemps(platform, 4);
+  if (fd < 0)
+    return vs_error_set(VS_EIO, "cannot create a temporary platform file in /tmp");
+  close(fd);
+  if ((rc = vs_platform_write(sc, platform)) != VS_OK) {
+    unlink(platform);
+    return rc;
+  }
+  simgrid_init(&argc, argv);
+  sg_link_load_plugin_init();
+  simgrid_load_platform(platform);
+  unlink(platform);
+
+  if ((rc = bind_platform(&sim)) != VS_OK)
+    goto cleanup;
+  start_actor("controller", sim.hosts[0], controller, &sim, VS_BODY_STACK);
+  simgrid_run();
+  rc = sim.body_rc;
+cleanup:
+  free_sim(&sim);
+  return rc;
+}
+
+const vs_scenario *vs_sim_scenario(const vs_sim *sim) { return sim->sc; }
+const char *vs_sim_host_name(const vs_sim *sim, int host) { return sim->host_names[host]; }
+const char *vs_sim_disk_name(const vs_sim *sim, int disk) { return sim->disks[disk].name; }
+const char *vs_sim_link_name(const vs_sim *sim, int link) { return sim->link_names[link]; }
