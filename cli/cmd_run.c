@@ -25,6 +25,8 @@ typedef struct {
   int *point;      /* demand point of each VM */
   int late;
   double max_late_s;
+  double slowdown; /* slowest boot / one VM booting alone */
+  int storm;       /* slowdown above storm.max_slowdown */
 } workload_sim;
 
 static void help(FILE *out)
@@ -79,8 +81,10 @@ static vs_boot_req *plan_waves(const vs_scenario *sc, int threshold, double spac
   return plan;
 }
 
-static void score(workload_sim *w, const vs_scenario *sc)
+static void score(workload_sim *w, const vs_scenario *sc, double unloaded_boot_s)
 {
+  w->slowdown = unloaded_boot_s > 0 ? w->r->max_boot_s / unloaded_boot_s : 0;
+  w->storm = w->slowdown > sc->storm.max_slowdown;
   w->late = 0;
   w->max_late_s = 0;
   for (size_t i = 0; i < w->r->n_vms; i++) {
@@ -99,15 +103,18 @@ static cJSON *workload_json(const workload_sim *w)
   cJSON_AddStringToObject(o, "first_start", vs_clock_format(w->origin, clock, sizeof(clock)));
   cJSON_AddNumberToObject(o, "late_vms", w->late);
   cJSON_AddNumberToObject(o, "max_lateness_s", w->max_late_s);
+  cJSON_AddNumberToObject(o, "slowdown", w->slowdown);
+  cJSON_AddBoolToObject(o, "storm", w->storm);
   return o;
 }
 
 static void print_workload(FILE *out, const vs_scenario *sc, const workload_sim *w)
 {
   char clock[32];
-  fprintf(out, "  %-12s first start %s, all %zu ready after %.0f s, slowest boot %.0f s, peak CPU %.0f %%",
+  fprintf(out, "  %-12s first start %s, all %zu ready after %.0f s; slowest boot %.0f s (%.1fx alone)%s\n",
           w->name, vs_clock_format(w->origin, clock, sizeof(clock)), w->r->n_vms, w->r->all_ready_s,
-          w->r->max_boot_s, 100 * w->r->peak_cpu_util);
+          w->r->max_boot_s, w->slowdown, w->storm ? ": STORM" : "");
+  fprintf(out, "  %-12s peak CPU %.0f %%", "", 100 * w->r->peak_cpu_util);
   if (sc->storage.kind == VS_STORAGE_NAS)
     fprintf(out, ", peak uplink %.0f %%", 100 * w->r->peak_link_util);
   if (w->late)
@@ -131,7 +138,7 @@ static int simulate_workload(vs_sim *sim, const vs_threshold_run *tr, workload_s
     return vs_error_set(VS_ENOMEM, "out of memory");
   if ((rc = vs_sim_boot(sim, plan, n, &waves->r)) != VS_OK)
     goto cleanup;
-  score(waves, sc);
+  score(waves, sc, tr->res.unloaded_boot_s);
 
   /* The same VMs, all powered on at the first wave's start. */
   once->point = malloc(n * sizeof(int));
@@ -147,7 +154,7 @@ static int simulate_workload(vs_sim *sim, const vs_threshold_run *tr, workload_s
   }
   if ((rc = vs_sim_boot(sim, plan, n, &once->r)) != VS_OK)
     goto cleanup;
-  score(once, sc);
+  score(once, sc, tr->res.unloaded_boot_s);
 cleanup:
   free(plan);
   return rc;

@@ -244,6 +244,7 @@ cJSON *vs_json_boot(const vs_boot_result *r)
   cJSON_AddNumberToObject(o, "max_boot_s", r->max_boot_s);
   cJSON_AddNumberToObject(o, "total_disk_MBps", r->total_disk_MBps);
   cJSON_AddNumberToObject(o, "disks_used", r->disks_used);
+  cJSON_AddNumberToObject(o, "read_MB", r->read_bytes / 1e6);
   return o;
 }
 

@@ -369,11 +369,17 @@ static double next_start(const experiment *e)
   return e->t0 + e->vms[e->order[e->launched]].req.start;
 }
 
-static void report_progress(const experiment *e, double *last_wall)
+static double wall_clock(void)
 {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  double wall = ts.tv_sec + ts.tv_nsec * 1e-9;
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Long experiments say where they are every few seconds of wall time. */
+static void report_progress(const experiment *e, double *last_wall)
+{
+  double wall = wall_clock();
   if (wall - *last_wall < 2.0)
     return;
   *last_wall = wall;
@@ -387,7 +393,7 @@ static int sample_until_done(vs_sim *sim, experiment *e, series *s)
 {
   counters a, b;
   int rc = VS_OK;
-  double last_wall = 0;
+  double last_wall = wall_clock();
   if ((rc = counters_init(&a, sim)) != VS_OK || (rc = counters_init(&b, sim)) != VS_OK)
     goto cleanup;
   counters_read(&a, sim);
@@ -454,6 +460,7 @@ static void summarize(vs_boot_result *r, const vs_sim *sim, const experiment *e)
   free(used);
   r->all_ready_s = e->n ? last - first : 0;
   r->mean_ready_s = e->n ? sum / (double)e->n : 0;
+  r->read_bytes = bytes;
   r->total_disk_MBps = r->all_ready_s > 0 ? bytes / r->all_ready_s / 1e6 : 0;
   r->mean_disk_MBps = r->disks_used ? r->total_disk_MBps / r->disks_used : 0;
 

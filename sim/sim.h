@@ -50,6 +50,7 @@ typedef struct {
   double mean_disk_MBps; /* bytes read / all_ready_s / HDDs that served reads */
   double total_disk_MBps;/* bytes read / all_ready_s */
   double peak_link_util; /* busiest uplink, max per-second utilisation */
+  double read_bytes;     /* read by all boots (jitter makes VMs differ) */
   int disks_used;
 
   size_t n_samples;
