@@ -32,7 +32,6 @@
 
 #include <simgrid/actor.h>
 #include <simgrid/comm.h>
-#include <simgrid/disk.h>
 #include <simgrid/engine.h>
 #include <simgrid/exec.h>
 #include <simgrid/host.h>
@@ -51,7 +50,7 @@
 #define VS_BODY_STACK 0
 
 typedef struct {
-  sg_disk_t disk;
+  sg_host_t disk; /* see platform.c: an HDD is a one-core host, 1 flop = 1 byte */
   sg_host_t owner;
   char name[48];
   int readers;
@@ -125,7 +124,9 @@ static void hdd_read(const vs_sim *sim, hdd_t *d, double bytes)
   d->readers++;
   double inflation = sim->hdd_peak_bw / (sim->sc->hdd.read_bw * vs_hdd_factor(&sim->sc->hdd, d->readers));
   d->inv_inflation_sum += 1.0 / inflation;
-  sg_disk_read(d->disk, (sg_size_t)llround(bytes * inflation));
+  sg_exec_t read = sg_actor_exec_init(bytes * inflation);
+  sg_exec_set_host(read, d->disk);
+  sg_exec_wait(read);
   hdd_advance(sim, d);
   d->readers--;
   d->inv_inflation_sum = d->readers ? d->inv_inflation_sum - 1.0 / inflation : 0.0;
@@ -470,8 +471,13 @@ static void summarize(vs_boot_result *r, const vs_sim *sim, const experiment *e)
   for (int h = 0; h < r->n_hosts; h++)
     r->peak_cpu_util = fmax(r->peak_cpu_util,
                             rolling_peak(r->host_util, r->n_samples, (size_t)r->n_hosts, (size_t)h, window));
-  for (size_t i = 0; i < r->n_samples; i++)
-    r->peak_link_util = fmax(r->peak_link_util, r->samples[i].link_util_max);
+  /* A single chunk on the wire fills a link for an instant; what matters is
+   * sustained load, so links get the same window as CPUs. */
+  double link_scale = sc->storage.kind == VS_STORAGE_NAS ? 1e6 / sc->storage.link_bw : 0;
+  for (int l = 0; l < r->n_links; l++)
+    r->peak_link_util = fmax(r->peak_link_util, link_scale * rolling_peak(r->link_MBps, r->n_samples,
+                                                                          (size_t)r->n_links, (size_t)l, window));
+  r->peak_link_util = fmin(r->peak_link_util, 1.0);
 }
 
 void vs_boot_result_free(vs_boot_result *r)
@@ -618,20 +624,14 @@ static int bind_platform(vs_sim *sim)
     char name[32];
     snprintf(name, sizeof(name), local ? "host-%d" : "nas-%d", o);
     sg_host_t owner = sg_host_by_name(name);
-    unsigned count = 0;
-    sg_disk_t *list = NULL;
-    sg_host_get_disks(owner, &count, &list);
-    if ((int)count != sc->storage.hdds) {
-      free(list);
-      return vs_error_set(VS_ESIM, "platform: %s has %u disks, expected %d", name, count, sc->storage.hdds);
-    }
     for (int d = 0; d < sc->storage.hdds; d++) {
       hdd_t *hdd = &sim->disks[o * sc->storage.hdds + d];
-      hdd->disk = list[d];
-      hdd->owner = owner;
       snprintf(hdd->name, sizeof(hdd->name), "%s-hdd-%d", name, d);
+      hdd->disk = sg_host_by_name(hdd->name);
+      hdd->owner = owner;
+      if (!owner || !hdd->disk)
+        return vs_error_set(VS_ESIM, "platform: %s or %s is missing", name, hdd->name);
     }
-    free(list);
     if (!local) {
       sim->nas[o] = owner;
       snprintf(sim->link_names[o], sizeof(sim->link_names[o]), "nas-%d-uplink", o);

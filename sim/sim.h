@@ -49,7 +49,7 @@ typedef struct {
   double peak_cpu_util;  /* busiest host, max of its cpu_window rolling mean */
   double mean_disk_MBps; /* bytes read / all_ready_s / HDDs that served reads */
   double total_disk_MBps;/* bytes read / all_ready_s */
-  double peak_link_util; /* busiest uplink, max per-second utilisation */
+  double peak_link_util; /* busiest uplink, max of its cpu_window rolling mean */
   double read_bytes;     /* read by all boots (jitter makes VMs differ) */
   int disks_used;
 
