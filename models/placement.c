@@ -10,6 +10,22 @@ static int pack_per_disk(const vs_scenario *sc, int n)
   return n <= hdds ? 1 : (n + hdds - 1) / hdds;
 }
 
+/* With several NAS, the hosts are split into one group per NAS (as racks
+ * each have their own shelf) and a VM runs in the group of the NAS holding
+ * its image, round-robin within the group. Besides being how sites are
+ * built, it keeps each NAS's flows off the other NAS's links, so the
+ * simulator solves one small sharing problem per NAS instead of one for the
+ * whole site. */
+static int nas_affine_host(const vs_scenario *sc, int i, int disk)
+{
+  int hosts = sc->hosts.count, group = hosts / sc->storage.nas_count;
+  if (group < 1)
+    return i % hosts;
+  int hdds = vs_scenario_total_hdds(sc), per = sc->storage.hdds;
+  int nas = disk / per, rank = (i / hdds) * per + disk % per;
+  return nas * group + rank % group;
+}
+
 void vs_place_vm(const vs_scenario *sc, int i, int n, int *host, int *disk)
 {
   int hosts = sc->hosts.count, hdds = vs_scenario_total_hdds(sc);
@@ -24,11 +40,11 @@ void vs_place_vm(const vs_scenario *sc, int i, int n, int *host, int *disk)
     *disk = *host * per + slot % per;
     return;
   }
-  *host = i % hosts;
   if (sc->storage.placement == VS_PLACE_SPREAD)
     *disk = i % hdds;
   else
     *disk = (i / pack_per_disk(sc, n)) % hdds;
+  *host = nas_affine_host(sc, i, *disk);
 }
 
 void vs_disk_owner(const vs_scenario *sc, int disk, int *owner, int *local)

@@ -323,6 +323,11 @@ static int parse_quantity(const char *text, vs_unit_kind kind, double *out)
 
   if (kind == VS_UNIT_FRACTION)
     return parse_fraction(text, unit, ulen, v, out);
+  /* Zero is zero in any unit: "cpu_work: 0" says what it means. */
+  if (ulen == 0 && v == 0 && kind != VS_UNIT_CLOCK) {
+    *out = 0;
+    return 0;
+  }
   if (ulen == 0)
     return vs_error_set(VS_EINPUT, "missing unit in '%s' (expected %s)",
                         quote(text, q, sizeof(q)), expected);

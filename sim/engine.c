@@ -43,10 +43,13 @@
 #include "sim.h"
 #include "sim_internal.h"
 
-/* Boot actors are shallow and a site runs tens of thousands of them at once;
- * the controller (which runs whole commands) keeps SimGrid's default 8 MiB.
- * SimGrid 3.32 cannot raise a stack above the default (it crashes). */
-#define VS_ACTOR_STACK (256 * 1024)
+/* Boot actors are shallow and a site runs 100,000 of them at once (a reader
+ * and a VM per booting desktop). Their stacks are 64 KiB without guard pages:
+ * guard pages cost two memory mappings per actor (Linux allows 65,536), and
+ * stacks below glibc's mmap threshold come from the heap. The controller
+ * (which runs whole commands) keeps SimGrid's default 8 MiB; SimGrid 3.32
+ * crashes when a stack is raised above the default. */
+#define VS_ACTOR_STACK (64 * 1024)
 #define VS_BODY_STACK 0
 
 typedef struct {
@@ -670,6 +673,7 @@ int vs_sim_session(const vs_scenario *sc, const vs_sim_options *opts, vs_sim_bod
                   opts && opts->verbose ? "--log=root.thres:info" : "--log=root.thres:critical",
                   "--cfg=network/model:CM02",
                   "--cfg=network/crosstraffic:0",
+                  "--cfg=contexts/guard-size:0",
 #ifdef VS_SANITIZE
                   /* Sanitizers cannot follow SimGrid's hand-made stack switches. */
                   "--cfg=contexts/factory:thread",

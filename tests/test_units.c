@@ -105,6 +105,10 @@ static const good_case good[] = {
   {"-0.5", VS_UNIT_REAL, -0.5},
   {"2e3", VS_UNIT_REAL, 2000},
   {".5", VS_UNIT_REAL, 0.5},
+  /* zero needs no unit */
+  {"0", VS_UNIT_WORK, 0},
+  {"0", VS_UNIT_PER_BYTE, 0},
+  {"0.0", VS_UNIT_SPEED, 0},
 };
 
 static const bad_case bad[] = {
@@ -120,6 +124,7 @@ static const bad_case bad[] = {
   {"40", VS_UNIT_WORK, "missing unit"},
   {"100", VS_UNIT_PER_BYTE, "missing unit"},
   {"1", VS_UNIT_BANDWIDTH, "missing unit"},
+  {"0", VS_UNIT_CLOCK, "expected"},
   {"632mb", VS_UNIT_BYTES, "bad unit 'mb'"},
   {"632MBx", VS_UNIT_BYTES, "bad unit 'MBx'"},
   {"1Gbps", VS_UNIT_BYTES, "bad unit 'Gbps'"},
