@@ -263,6 +263,7 @@ static const char *unit_noun(vs_unit_kind kind)
   case VS_UNIT_SPEED: return "a speed";
   case VS_UNIT_WORK: return "an amount of work";
   case VS_UNIT_PER_BYTE: return "a per-byte cost";
+  case VS_UNIT_POWER: return "a power";
   case VS_UNIT_FRACTION: return "a fraction";
   case VS_UNIT_CLOCK: return "a time of day";
   case VS_UNIT_COUNT: return "a count";
@@ -700,39 +701,179 @@ static int load_single_point(vs_section *s, vs_workload *w)
   return load_point(s, &w->points[0], NULL, &total);
 }
 
+/* workload.forecast: the demand of one date, from a trained usage model. */
+static int load_forecast(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"model", "date", "margin", NULL};
+  vs_forecast_ref *f = calloc(1, sizeof(*f));
+  yaml_node_t *v;
+  const char *text;
+  vs_section s;
+  int error, y, m, d;
+  char q[VS_QUOTE_MAX + 8], tail;
+
+  if (!f)
+    return no_memory();
+  f->margin = 0;
+  sc->workload.forecast = f;
+  if ((error = section_open(&s, ld, node, keys)) < 0)
+    return error;
+  if (!section_value(&s, "model"))
+    return fail(ld, node, "model", "missing required key (expected the path of a trained model)");
+  if (!section_value(&s, "date"))
+    return fail(ld, node, "date", "missing required key (expected a date such as \"2024-03-04\")");
+  if ((error = get_string(&s, "model", &f->model)) < 0 || (error = get_string(&s, "date", &f->date)) < 0)
+    return error;
+  v = section_value(&s, "date");
+  if (sscanf(f->date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(f->date) != 10 || m < 1 || m > 12 ||
+      d < 1 || d > 31)
+    return fail(ld, v, "date", "bad date '%s' (expected YYYY-MM-DD)", quote(f->date, q, sizeof(q)));
+  if ((error = field(&s, "margin", 0, "a number of VMs >= 0, or p95", &v, &text)) < 0)
+    return error;
+  if (error > 0) {
+    long vms;
+    if (strcmp(text, "p95") == 0)
+      f->margin = -1;
+    else if (integer_syntax(text) && vs_parse_long(text, &vms) == 0 && vms >= 0 && vms <= INT_MAX)
+      f->margin = (double)vms;
+    else
+      return fail(ld, v, "margin", "bad margin '%s' (expected a number of VMs >= 0, or p95)",
+                  quote(text, q, sizeof(q)));
+  }
+  return 0;
+}
+
 static int load_workload(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
-  static const char *const keys[] = {"vms", "ready_by", "demand", NULL};
+  static const char *const keys[] = {"vms", "ready_by", "demand", "forecast", "earliest_start", NULL};
   static const char expected[] =
       "a sequence of {ready_by: HH:MM, vms: N} points in increasing time order";
   vs_section s;
   yaml_node_t *seq = NULL;
   size_t old;
+  int error, forms;
+  char a[32], b[32];
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_quantity(&s, "earliest_start", VS_UNIT_CLOCK, 0, &bound_non_negative,
+                            &sc->workload.earliest_start)) < 0)
+    return error;
+  forms = !!section_value(&s, "demand") + !!section_value(&s, "forecast") +
+          !!(section_value(&s, "vms") || section_value(&s, "ready_by"));
+  if (forms == 0)
+    return fail(ld, node, NULL, "no workload given (expected vms + ready_by, demand, or forecast)");
+  if (forms > 1) {
+    const char *second = section_value(&s, "forecast") ? "forecast" : "demand";
+    return fail(ld, section_key(&s, second), second,
+                "more than one workload form (expected either vms + ready_by, demand, or forecast)");
+  }
+  if (section_value(&s, "forecast"))
+    return load_child(&s, "forecast", 1, load_forecast, sc);
+  if (!section_value(&s, "demand"))
+    error = load_single_point(&s, &sc->workload);
+  else if ((error = get_sequence(&s, "demand", expected, &seq)) >= 0) {
+    old = path_push(ld, "demand");
+    error = load_demand(ld, seq, &sc->workload);
+    path_pop(ld, old);
+  }
+  if (error < 0)
+    return error;
+  if (sc->workload.earliest_start >= sc->workload.points[0].ready_by)
+    return fail(ld, section_value(&s, "earliest_start"), "earliest_start",
+                "%s is not before the first deadline %s (expected an earlier time)",
+                vs_clock_format(sc->workload.earliest_start, a, sizeof(a)),
+                vs_clock_format(sc->workload.points[0].ready_by, b, sizeof(b)));
+  return 0;
+}
+
+static int load_energy(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"vm_power", NULL};
+  vs_section s;
   int error;
 
-  if ((error = section_open(&s, ld, node, keys)) < 0)
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_quantity(&s, "vm_power", VS_UNIT_POWER, 1, &bound_positive, &sc->energy.vm_power)) < 0)
     return error;
-  if (!section_value(&s, "demand")) {
-    if (!section_value(&s, "vms") && !section_value(&s, "ready_by"))
-      return fail(ld, node, NULL, "no workload given (expected vms + ready_by, or demand)");
-    return load_single_point(&s, &sc->workload);
+  return 0;
+}
+
+/* real.uri: one URI or a sequence of them. */
+static int load_uris(vs_section *s, vs_real_config *r)
+{
+  yaml_node_t *v = section_value(s, "uri"), *seq = NULL;
+  char d[VS_QUOTE_MAX + 32];
+  size_t old;
+  int error;
+
+  if (!v || v->type == YAML_SCALAR_NODE) {
+    char *one = NULL;
+    if ((error = get_string(s, "uri", &one)) < 0)
+      return error;
+    if (!(r->uris = calloc(1, sizeof(*r->uris)))) {
+      free(one);
+      return no_memory();
+    }
+    r->uris[0] = one ? one : strdup("qemu:///system");
+    r->n_uris = 1;
+    return r->uris[0] ? 0 : no_memory();
   }
-  if (section_value(&s, "vms") || section_value(&s, "ready_by"))
-    return fail(ld, section_key(&s, "demand"), "demand",
-                "given together with %s (expected either vms + ready_by, or demand alone)",
-                section_value(&s, "vms") ? "vms" : "ready_by");
-  if ((error = get_sequence(&s, "demand", expected, &seq)) < 0)
+  if ((error = get_sequence(s, "uri", "a libvirt URI or a sequence of them", &seq)) < 0)
     return error;
-  old = path_push(ld, "demand");
-  error = load_demand(ld, seq, &sc->workload);
-  path_pop(ld, old);
+  r->n_uris = sequence_len(seq);
+  if (!(r->uris = calloc(r->n_uris, sizeof(*r->uris))))
+    return no_memory();
+  old = path_push(s->ld, "uri");
+  for (size_t i = 0; i < r->n_uris; i++) {
+    yaml_node_t *item = sequence_item(s->ld, seq, i);
+    size_t at = path_push_index(s->ld, i);
+    if (!item || item->type != YAML_SCALAR_NODE || !scalar_text(item)[0])
+      error = fail(s->ld, item ? item : seq, NULL, "found %s (expected a libvirt URI)",
+                   item ? describe(item, d, sizeof(d)) : "nothing");
+    else if (!(r->uris[i] = strdup(scalar_text(item))))
+      error = no_memory();
+    path_pop(s->ld, at);
+    if (error < 0)
+      break;
+  }
+  path_pop(s->ld, old);
   return error;
+}
+
+static int load_real(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"uri", "domain_type", "memory", "vcpus", "image", "disk",
+                                     "working_set", "guest_cpu_work", "boot_timeout", NULL};
+  static const char *const domain_types[] = {"auto", "kvm", "qemu", NULL};
+  static const char *const disks[] = {"linked-clone", "full-copy", NULL};
+  vs_real_config *r = &sc->real;
+  int domain = VS_DOMAIN_AUTO, disk = VS_DISK_LINKED_CLONE;
+  vs_section s;
+  int error;
+
+  r->present = 1;
+  if ((error = section_open(&s, ld, node, keys)) < 0 || (error = load_uris(&s, r)) < 0 ||
+      (error = get_enum(&s, "domain_type", 0, domain_types, &domain)) < 0 ||
+      (error = get_quantity(&s, "memory", VS_UNIT_BYTES, 0, &bound_positive, &r->memory)) < 0 ||
+      (error = get_int(&s, "vcpus", 0, 1, 64, &r->vcpus)) < 0 ||
+      (error = get_string(&s, "image", &r->image_dir)) < 0 ||
+      (error = get_enum(&s, "disk", 0, disks, &disk)) < 0 ||
+      (error = get_quantity(&s, "working_set", VS_UNIT_BYTES, 0, &bound_positive, &r->working_set)) < 0 ||
+      (error = get_quantity(&s, "guest_cpu_work", VS_UNIT_WORK, 0, &bound_non_negative,
+                            &r->guest_cpu_work)) < 0 ||
+      (error = get_quantity(&s, "boot_timeout", VS_UNIT_DURATION, 0, &bound_positive, &r->boot_timeout)) < 0)
+    return error;
+  r->domain_type = (vs_domain_type)domain;
+  r->disk = (vs_disk_mode)disk;
+  if (!r->image_dir && !(r->image_dir = strdup("real/guest")))
+    return no_memory();
+  return 0;
 }
 
 static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
 {
   static const char *const keys[] = {"name", "description", "seed", "hosts", "storage", "hdd",
-                                     "boot", "storm", "workload", NULL};
+                                     "boot", "storm", "workload", "energy", "real", NULL};
   vs_section s;
   long seed = (long)sc->seed;
   int error;
@@ -749,7 +890,9 @@ static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
       (error = load_child(&s, "hdd", 1, load_hdd, sc)) < 0 ||
       (error = load_child(&s, "boot", 1, load_boot, sc)) < 0 ||
       (error = load_child(&s, "storm", 0, load_storm, sc)) < 0 ||
-      (error = load_child(&s, "workload", 0, load_workload, sc)) < 0)
+      (error = load_child(&s, "workload", 0, load_workload, sc)) < 0 ||
+      (error = load_child(&s, "energy", 0, load_energy, sc)) < 0 ||
+      (error = load_child(&s, "real", 0, load_real, sc)) < 0)
     return error;
   return 0;
 }
@@ -784,6 +927,12 @@ static void set_defaults(vs_scenario *sc)
   sc->boot.chunks = 64;
   sc->storm.max_slowdown = 1.2;
   sc->storm.cpu_window = 5.0;
+  sc->real.domain_type = VS_DOMAIN_AUTO;
+  sc->real.memory = 256.0 * 1024 * 1024;
+  sc->real.vcpus = 1;
+  sc->real.disk = VS_DISK_LINKED_CLONE;
+  sc->real.working_set = 64e6;
+  sc->real.boot_timeout = 300;
 }
 
 /* libyaml reports decoding errors as a byte offset rather than a mark. */
@@ -984,6 +1133,15 @@ void vs_scenario_free(vs_scenario *sc)
   free(sc->description);
   free(sc->hdd.curve);
   free(sc->workload.points);
+  if (sc->workload.forecast) {
+    free(sc->workload.forecast->model);
+    free(sc->workload.forecast->date);
+    free(sc->workload.forecast);
+  }
+  for (size_t i = 0; i < sc->real.n_uris; i++)
+    free(sc->real.uris[i]);
+  free(sc->real.uris);
+  free(sc->real.image_dir);
   free(sc);
 }
 

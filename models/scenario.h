@@ -66,10 +66,41 @@ typedef struct {
   int line;               /* source line, for messages */
 } vs_demand_point;
 
+/* A workload taken from a usage forecast (filled in by models/forecast). */
+typedef struct {
+  char *model;            /* path of a trained model (relative paths: to the scenario file) */
+  char *date;             /* "YYYY-MM-DD" */
+  double margin;          /* VMs added to every hour's forecast; < 0: the model's p95 residual */
+} vs_forecast_ref;
+
 typedef struct {
   vs_demand_point *points; /* sorted by ready_by; NULL/0 = no workload given */
   size_t len;
+  double earliest_start;   /* s since midnight: no VM may be powered on before (default 0) */
+  vs_forecast_ref *forecast; /* non-NULL: points come from a forecast (see forecast.h) */
 } vs_workload;
+
+typedef struct {
+  double vm_power;        /* W drawn by a powered-on, unused desktop; 0 = not given */
+} vs_energy;
+
+/* Settings of the live backend (real/), ignored by the simulator. */
+typedef enum { VS_DISK_LINKED_CLONE, VS_DISK_FULL_COPY } vs_disk_mode;
+typedef enum { VS_DOMAIN_AUTO, VS_DOMAIN_KVM, VS_DOMAIN_QEMU } vs_domain_type;
+
+typedef struct {
+  int present;            /* the scenario has a real: section */
+  char **uris;            /* libvirt URIs VMs are spread over (default qemu:///system) */
+  size_t n_uris;
+  vs_domain_type domain_type; /* default auto: kvm where it works, else qemu */
+  double memory;          /* bytes per VM (default 256MiB) */
+  int vcpus;              /* default 1 */
+  char *image_dir;        /* built guest (kernel, initramfs, base disk); default real/guest */
+  vs_disk_mode disk;      /* default linked-clone */
+  double working_set;     /* bytes the guest reads while booting (default 64MB) */
+  double guest_cpu_work;  /* flops of busy work in the guest's boot (default 0) */
+  double boot_timeout;    /* s (default 300s) */
+} vs_real_config;
 
 typedef struct vs_scenario {
   char *path;             /* as given to vs_scenario_load */
@@ -82,6 +113,8 @@ typedef struct vs_scenario {
   vs_boot_profile boot;
   vs_storm_policy storm;
   vs_workload workload;
+  vs_energy energy;
+  vs_real_config real;
 } vs_scenario;
 
 /* Load and validate a scenario file. On error returns VS_EINPUT (or VS_EIO for

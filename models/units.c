@@ -61,6 +61,11 @@ static const vs_unit_suffix per_byte_units[] = {
   {NULL, 0}
 };
 
+static const vs_unit_suffix power_units[] = {
+  {"mW", 1e-3}, {"W", 1.0}, {"kW", 1e3}, {"MW", 1e6},
+  {NULL, 0}
+};
+
 const char *vs_unit_expected(vs_unit_kind kind)
 {
   switch (kind) {
@@ -70,6 +75,7 @@ const char *vs_unit_expected(vs_unit_kind kind)
   case VS_UNIT_SPEED: return "a speed such as 3.6GHz or 2Gf";
   case VS_UNIT_WORK: return "an amount of work such as 40Gcycles or 40Gf";
   case VS_UNIT_PER_BYTE: return "a per-byte cost such as 100cycles/B or 100f/B";
+  case VS_UNIT_POWER: return "a power such as 30W or 1.2kW";
   case VS_UNIT_FRACTION: return "a fraction such as 5% or 0.05, between 0 and 1";
   case VS_UNIT_CLOCK: return "a time of day such as 08:00 or 07:53:30, from 00:00 to 24:00";
   case VS_UNIT_COUNT: return "an integer such as 10";
@@ -237,6 +243,7 @@ static int unit_scale(vs_unit_kind kind, const char *unit, size_t len, double *s
   case VS_UNIT_SPEED: table = speed_units; break;
   case VS_UNIT_WORK: table = work_units; break;
   case VS_UNIT_PER_BYTE: table = per_byte_units; break;
+  case VS_UNIT_POWER: table = power_units; break;
   default: return -1;
   }
   if (!(u = find_suffix(table, unit, len)))

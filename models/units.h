@@ -7,6 +7,7 @@
  *   speed      "3.6GHz" "2Gf"                    -> flops/s (one cycle = one flop)
  *   work       "40Gcycles" "40Gf"                -> flops
  *   per_byte   "100cycles/B" "100f/B"            -> flops per byte
+ *   power      "30W" "1.2kW"                     -> watts
  *   fraction   "5%" "0.05"                       -> 0..1
  *   clock      "08:00" "07:53:30"                -> seconds since midnight
  *   count      "10"                              -> integer
@@ -22,6 +23,7 @@ typedef enum {
   VS_UNIT_SPEED,
   VS_UNIT_WORK,
   VS_UNIT_PER_BYTE,
+  VS_UNIT_POWER,
   VS_UNIT_FRACTION,
   VS_UNIT_CLOCK,
   VS_UNIT_COUNT,

@@ -41,7 +41,7 @@ static const bad_case bad_cases[] = {
   /* keys */
   {"unknown_top.yaml", VS_EINPUT,
    {":13:1: host: unknown key (expected one of: name, description, seed, hosts, storage, hdd, "
-    "boot, storm, workload)"}},
+    "boot, storm, workload, energy, real)"}},
   {"unknown_key.yaml", VS_EINPUT,
    {":6:3: hosts.cpus: unknown key (expected one of: count, cores, core_speed, nic_bw, "
     "nic_latency)"}},
@@ -126,12 +126,28 @@ static const bad_case bad_cases[] = {
   {"demand_empty.yaml", VS_EINPUT, {":14:11: workload.demand: empty sequence (expected a sequence"}},
   /* workload forms */
   {"both_workload_forms.yaml", VS_EINPUT,
-   {":16:3: workload.demand: given together with vms (expected either vms + ready_by, or "
-    "demand alone)"}},
+   {":16:3: workload.demand: more than one workload form (expected either vms + ready_by, "
+    "demand, or forecast)"}},
   {"vms_without_ready_by.yaml", VS_EINPUT,
    {":14:3: workload.ready_by: missing required key (expected a time of day"}},
   {"empty_workload.yaml", VS_EINPUT,
-   {":13:11: workload: no workload given (expected vms + ready_by, or demand)"}},
+   {":13:11: workload: no workload given (expected vms + ready_by, demand, or forecast)"}},
+  {"forecast_and_vms.yaml", VS_EINPUT, {":16:3: workload.forecast: more than one workload form"}},
+  {"forecast_bad_date.yaml", VS_EINPUT,
+   {":16:11: workload.forecast.date: bad date '2024-13-04' (expected YYYY-MM-DD)"}},
+  {"forecast_no_model.yaml", VS_EINPUT,
+   {":14:13: workload.forecast.model: missing required key (expected the path of a trained model)"}},
+  {"forecast_bad_margin.yaml", VS_EINPUT,
+   {":17:13: workload.forecast.margin: bad margin 'lots' (expected a number of VMs >= 0, or p95)"}},
+  {"earliest_after_deadline.yaml", VS_EINPUT,
+   {":16:19: workload.earliest_start: 08:30:00 is not before the first deadline 08:00:00"}},
+  /* energy and the live backend */
+  {"energy_bad_unit.yaml", VS_EINPUT, {":14:13: energy.vm_power: bad unit 'J' in '30J' (expected a power"}},
+  {"real_bad_domain.yaml", VS_EINPUT,
+   {":14:16: real.domain_type: bad value 'xen' (expected one of: auto, kvm, qemu)"}},
+  {"real_uri_mapping.yaml", VS_EINPUT,
+   {":16:7: real.uri[1]: found a mapping (expected a libvirt URI)"}},
+  {"real_zero_vcpus.yaml", VS_EINPUT, {":14:10: real.vcpus: "}},
 };
 
 #define N_BAD_CASES (sizeof(bad_cases) / sizeof(bad_cases[0]))
@@ -339,6 +355,49 @@ static void test_defaults(void)
   CHECK(vs_scenario_total_hdds(sc) == 20);
   CHECK(vs_scenario_total_vms(sc) == 0);
   CHECK(vs_hdd_factor(&sc->hdd, 7) == 1.0);
+  CHECK(sc->workload.earliest_start == 0 && sc->workload.forecast == NULL);
+  CHECK(sc->energy.vm_power == 0);
+  CHECK(!sc->real.present && sc->real.n_uris == 0);
+  vs_scenario_free(sc);
+}
+
+static const char live_form[] =
+    "hosts: {count: 1, cores: 2, core_speed: 2GHz}\n"
+    "storage: {type: local, hdds: 1}\n"
+    "hdd: {read_bw: 50MB/s}\n"
+    "boot: {read: 64MB, cpu_work: 0}\n"
+    "workload:\n"
+    "  earliest_start: \"06:30\"\n"
+    "  forecast: {model: models/usage.json, date: \"2024-03-04\", margin: p95}\n"
+    "energy: {vm_power: 1.5kW}\n"
+    "real:\n"
+    "  uri: [qemu:///system, \"qemu+ssh://b/system\"]\n"
+    "  domain_type: qemu\n"
+    "  memory: 128MiB\n"
+    "  disk: full-copy\n"
+    "  working_set: 32MB\n"
+    "  boot_timeout: 2min\n";
+
+/* The keys later issues rely on: a forecast workload, energy, the live backend. */
+static void test_live_and_forecast(void)
+{
+  vs_scenario *sc = NULL;
+  int rc = vs_scenario_load_buffer(&sc, live_form, sizeof(live_form) - 1, "live");
+  CHECK_MSG(rc == 0, "%s", vs_error_last());
+  if (rc != 0)
+    return;
+  CHECK(sc->workload.len == 0 && sc->workload.forecast != NULL);
+  CHECK(sc->workload.earliest_start == 6.5 * 3600);
+  CHECK(!strcmp(sc->workload.forecast->model, "models/usage.json"));
+  CHECK(!strcmp(sc->workload.forecast->date, "2024-03-04"));
+  CHECK(sc->workload.forecast->margin < 0);
+  CHECK(sc->energy.vm_power == 1500);
+  CHECK(sc->real.present && sc->real.n_uris == 2);
+  CHECK(!strcmp(sc->real.uris[1], "qemu+ssh://b/system"));
+  CHECK(sc->real.domain_type == VS_DOMAIN_QEMU && sc->real.disk == VS_DISK_FULL_COPY);
+  CHECK(sc->real.memory == 128.0 * 1024 * 1024 && sc->real.vcpus == 1);
+  CHECK(sc->real.working_set == 32e6 && sc->real.boot_timeout == 120);
+  CHECK(!strcmp(sc->real.image_dir, "real/guest"));
   vs_scenario_free(sc);
 }
 
@@ -412,7 +471,7 @@ static void test_hostile_text(void)
   rc = vs_scenario_load_buffer(&sc, buf, strlen(buf), "long");
   CHECK(rc == VS_EINPUT);
   CHECK_STR_CONTAINS(vs_error_last(), "kkk...: unknown key (expected one of: name,");
-  CHECK_STR_CONTAINS(vs_error_last(), "workload)");
+  CHECK_STR_CONTAINS(vs_error_last(), "workload, energy, real)");
 
   snprintf(buf, sizeof(buf), "hosts: {count: 1, cores: 1, core_speed: \"3\\tGHz\\r\\n\"}\n");
   rc = vs_scenario_load_buffer(&sc, buf, strlen(buf), "ctl");
@@ -478,6 +537,7 @@ int main(int argc, char **argv)
   test_io_errors();
   test_full();
   test_defaults();
+  test_live_and_forecast();
   test_buffer();
   test_hostile_text();
   test_overflowing_totals();
