@@ -1,0 +1,1 @@
+# forecaster tests (issue 4)

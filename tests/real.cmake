@@ -1,0 +1,1 @@
+# live backend tests (issue 5)
