@@ -53,7 +53,7 @@ static int body(vs_sim *sim, void *payload)
     rc = vs_error_set(VS_ENOMEM, "out of memory");
     goto cleanup;
   }
-  if ((rc = vs_sim_boot(sim, plan, (size_t)a->vms, &r)) != VS_OK)
+  if ((rc = vs_sim_boot(sim, plan, (size_t)a->vms, NULL, &r)) != VS_OK)
     goto cleanup;
   summary = vs_json_boot(r);
   cJSON_AddStringToObject(summary, "scenario", sc->name);

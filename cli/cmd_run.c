@@ -136,7 +136,7 @@ static int simulate_workload(vs_sim *sim, const vs_threshold_run *tr, workload_s
   vs_boot_req *plan = plan_waves(sc, threshold, spacing, &waves->point, &waves->origin, &n);
   if (!plan)
     return vs_error_set(VS_ENOMEM, "out of memory");
-  if ((rc = vs_sim_boot(sim, plan, n, &waves->r)) != VS_OK)
+  if ((rc = vs_sim_boot(sim, plan, n, NULL, &waves->r)) != VS_OK)
     goto cleanup;
   score(waves, sc, tr->res.unloaded_boot_s);
 
@@ -152,7 +152,7 @@ static int simulate_workload(vs_sim *sim, const vs_threshold_run *tr, workload_s
     plan[i].start = 0;
     vs_place_vm(sc, (int)i, (int)n, &plan[i].host, &plan[i].disk);
   }
-  if ((rc = vs_sim_boot(sim, plan, n, &once->r)) != VS_OK)
+  if ((rc = vs_sim_boot(sim, plan, n, NULL, &once->r)) != VS_OK)
     goto cleanup;
   score(once, sc, tr->res.unloaded_boot_s);
 cleanup:

@@ -236,7 +236,7 @@ cJSON *vs_json_boot(const vs_boot_result *r)
   cJSON_AddNumberToObject(o, "all_ready_s", r->all_ready_s);
   cJSON_AddNumberToObject(o, "mean_ready_s", r->mean_ready_s);
   for (size_t i = 0; i < r->n_vms; i++)
-    cJSON_AddItemToArray(ready, cJSON_CreateNumber(r->ready[i] - r->boots[i].start));
+    cJSON_AddItemToArray(ready, cJSON_CreateNumber(r->ready[i] - r->started[i]));
   cJSON_AddItemToObject(o, "ready_s", ready);
   cJSON_AddNumberToObject(o, "peak_cpu_util", r->peak_cpu_util);
   cJSON_AddNumberToObject(o, "mean_disk_MBps", r->mean_disk_MBps);
@@ -245,6 +245,7 @@ cJSON *vs_json_boot(const vs_boot_result *r)
   cJSON_AddNumberToObject(o, "total_disk_MBps", r->total_disk_MBps);
   cJSON_AddNumberToObject(o, "disks_used", r->disks_used);
   cJSON_AddNumberToObject(o, "read_MB", r->read_bytes / 1e6);
+  cJSON_AddNumberToObject(o, "peak_concurrency", r->peak_concurrency);
   return o;
 }
 
@@ -310,7 +311,7 @@ static int csv_vms(vs_outdir *d, const char *prefix, const vs_sim *sim, const vs
   for (size_t i = 0; i < r->n_vms; i++) {
     const vs_boot_req *b = &r->boots[i];
     fprintf(f, "%d,%s,%s,%.3f,%.3f,%.3f\n", b->vm, vs_sim_host_name(sim, b->host), vs_sim_disk_name(sim, b->disk),
-            b->start, r->ready[i], r->ready[i] - b->start);
+            r->started[i], r->ready[i], r->ready[i] - r->started[i]);
   }
   return vs_outdir_close_file(d, f, name);
 }

@@ -38,7 +38,7 @@ static int simulate_k(void *ctx, int k, vs_step_measure *m)
 
   if (!plan)
     return vs_error_set(VS_ENOMEM, "out of memory");
-  rc = vs_sim_boot(run->sim, plan, (size_t)k, &r);
+  rc = vs_sim_boot(run->sim, plan, (size_t)k, NULL, &r);
   free(plan);
   if (rc != VS_OK)
     return rc;

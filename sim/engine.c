@@ -38,6 +38,7 @@
 #include <simgrid/link.h>
 #include <simgrid/mailbox.h>
 #include <simgrid/plugins/load.h>
+#include <simgrid/semaphore.h>
 
 #include "error.h"
 #include "sim.h"
@@ -79,7 +80,8 @@ typedef struct {
   experiment *e;
   vs_boot_req req;
   double read_bytes, cpu_work;
-  double ready;
+  double phase; /* 0..1: where its chunk boundaries fall */
+  double started, ready;
   char mailbox[48];
 } vm_t;
 
@@ -89,7 +91,9 @@ struct experiment {
   size_t *order; /* VM indices by start time */
   size_t n;
   double t0;
-  int booting, ready, launched;
+  vs_boot_options limits;
+  sg_sem_t slots; /* max_concurrent power-ons, or NULL */
+  int booting, ready, launched, peak_booting;
 };
 
 struct vs_sim {
@@ -174,12 +178,21 @@ static void start_actor(const char *name, sg_host_t host, void (*code)(int, char
   sg_actor_start_(a, code, 0, NULL);
 }
 
+/* A boot is read in `chunks` equal pieces, shifted by the VM's phase: the
+ * first piece is phase x a chunk and the last the remainder, so VMs booting
+ * together reach their chunk boundaries (and CPU bursts) at different times,
+ * as real boots issuing small requests do. */
+static int n_chunks(const vm_t *vm) { return vm->e->sim->sc->boot.chunks + 1; }
+
 static double chunk_bytes(const vm_t *vm, int i)
 {
   int chunks = vm->e->sim->sc->boot.chunks;
-  /* Whole bytes per chunk; the last chunk takes the remainder. */
-  double base = floor(vm->read_bytes / chunks);
-  return i == chunks - 1 ? vm->read_bytes - base * (chunks - 1) : base;
+  double base = vm->read_bytes / chunks, head = base * vm->phase;
+  if (i == 0)
+    return head;
+  if (i == chunks)
+    return vm->read_bytes - head - base * (chunks - 1);
+  return base;
 }
 
 static sg_host_t storage_host(const vs_sim *sim, const vm_t *vm)
@@ -197,7 +210,7 @@ static void storage_reader(int argc, char **argv)
   sg_comm_t sending = NULL;
 
   /* The next chunk is read while the previous one is on the wire. */
-  for (int i = 0; i < sim->sc->boot.chunks; i++) {
+  for (int i = 0; i < n_chunks(vm); i++) {
     double bytes = chunk_bytes(vm, i);
     hdd_read(sim, hdd, bytes);
     if (sending)
@@ -217,7 +230,9 @@ static void vm_boot(int argc, char **argv)
   sg_exec_t busy = NULL;
   char name[64];
 
-  e->booting++;
+  vm->started = simgrid_get_clock() - e->t0;
+  if (++e->booting > e->peak_booting)
+    e->peak_booting = e->booting;
   if (boot->busy_cpu > 0) {
     /* Far longer than any boot; it is cancelled when the VM is ready. */
     busy = sg_actor_exec_init(boot->busy_cpu * 1e8);
@@ -228,9 +243,9 @@ static void vm_boot(int argc, char **argv)
   snprintf(name, sizeof(name), "reader-%d", vm->req.vm);
   start_actor(name, storage_host(e->sim, vm), storage_reader, vm, VS_ACTOR_STACK);
 
-  for (int i = 0; i < boot->chunks; i++) {
+  for (int i = 0; i < n_chunks(vm); i++) {
     sg_mailbox_get(inbox);
-    double flops = chunk_bytes(vm, i) * boot->io_cpu_per_byte + vm->cpu_work / boot->chunks;
+    double flops = chunk_bytes(vm, i) * (boot->io_cpu_per_byte + vm->cpu_work / vm->read_bytes);
     if (flops > 0)
       host_execute(e->sim, vm->req.host, flops);
   }
@@ -241,15 +256,22 @@ static void vm_boot(int argc, char **argv)
   vm->ready = simgrid_get_clock() - e->t0;
   e->booting--;
   e->ready++;
+  if (e->slots)
+    sg_sem_release(e->slots);
 }
 
+/* Powers VMs on in planned order, no earlier than planned, within the limits. */
 static void launcher(int argc, char **argv)
 {
   experiment *e = sg_actor_self_get_data();
+  double last = -INFINITY;
   for (size_t k = 0; k < e->n; k++) {
     vm_t *vm = &e->vms[e->order[k]];
     char name[48];
-    sg_actor_sleep_until(e->t0 + vm->req.start);
+    sg_actor_sleep_until(fmax(e->t0 + vm->req.start, last + e->limits.min_gap_s));
+    if (e->slots)
+      sg_sem_acquire(e->slots);
+    last = simgrid_get_clock();
     snprintf(name, sizeof(name), "vm-%d", vm->req.vm);
     start_actor(name, e->sim->hosts[vm->req.host], vm_boot, vm, VS_ACTOR_STACK);
     e->launched++;
@@ -366,6 +388,8 @@ static int take_sample(series *s, vs_sim *sim, experiment *e, counters *prev, co
   return VS_OK;
 }
 
+/* The earliest the next VM can be powered on (the launcher may wait longer
+ * for a slot, but only while some VM is booting, and then we sample anyway). */
 static double next_start(const experiment *e)
 {
   if ((size_t)e->launched >= e->n)
@@ -449,9 +473,10 @@ static void summarize(vs_boot_result *r, const vs_sim *sim, const experiment *e)
   r->max_boot_s = 0;
   for (size_t i = 0; i < e->n; i++) {
     const vm_t *vm = &e->vms[i];
-    double boot = vm->ready - vm->req.start;
+    double boot = vm->ready - vm->started;
     r->ready[i] = vm->ready;
-    first = fmin(first, vm->req.start);
+    r->started[i] = vm->started;
+    first = fmin(first, vm->started);
     last = fmax(last, vm->ready);
     sum += boot;
     r->max_boot_s = fmax(r->max_boot_s, boot);
@@ -463,6 +488,7 @@ static void summarize(vs_boot_result *r, const vs_sim *sim, const experiment *e)
   }
   free(used);
   r->all_ready_s = e->n ? last - first : 0;
+  r->peak_concurrency = e->peak_booting;
   r->mean_ready_s = e->n ? sum / (double)e->n : 0;
   r->read_bytes = bytes;
   r->total_disk_MBps = r->all_ready_s > 0 ? bytes / r->all_ready_s / 1e6 : 0;
@@ -488,6 +514,7 @@ void vs_boot_result_free(vs_boot_result *r)
   if (!r)
     return;
   free(r->boots);
+  free(r->started);
   free(r->ready);
   free(r->samples);
   free(r->host_util);
@@ -509,11 +536,9 @@ static int by_start(const void *a, const void *b, void *vms_)
 
 /* Per-VM variation without a random generator: a golden-ratio sequence is
  * evenly spread, and the first VM gets exactly the nominal profile. */
-static double jitter_factor(double jitter, size_t i)
-{
-  double u = fmod(0.5 + (double)i * 0.6180339887498949, 1.0);
-  return 1.0 + jitter * (2.0 * u - 1.0);
-}
+static double spread(size_t i) { return fmod(0.5 + (double)i * 0.6180339887498949, 1.0); }
+
+static double jitter_factor(double jitter, size_t i) { return 1.0 + jitter * (2.0 * spread(i) - 1.0); }
 
 static int check_plan(const vs_sim *sim, const vs_boot_req *plan, size_t n)
 {
@@ -531,7 +556,8 @@ static int check_plan(const vs_sim *sim, const vs_boot_req *plan, size_t n)
   return VS_OK;
 }
 
-int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, vs_boot_result **out)
+int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, const vs_boot_options *opts,
+                vs_boot_result **out)
 {
   experiment e = {.sim = sim, .n = n, .t0 = simgrid_get_clock()};
   series s = {0};
@@ -541,6 +567,10 @@ int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, vs_boot_result *
   *out = NULL;
   if ((rc = check_plan(sim, plan, n)) != VS_OK)
     return rc;
+  if (opts)
+    e.limits = *opts;
+  if (e.limits.max_concurrent > 0)
+    e.slots = sg_sem_init(e.limits.max_concurrent);
   e.vms = calloc(n ? n : 1, sizeof(*e.vms));
   e.order = calloc(n ? n : 1, sizeof(*e.order));
   r = calloc(1, sizeof(*r));
@@ -556,6 +586,7 @@ int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, vs_boot_result *
     vm->req = plan[i];
     vm->read_bytes = sim->sc->boot.read_bytes * f;
     vm->cpu_work = sim->sc->boot.cpu_work * f;
+    vm->phase = spread(i + 7); /* a different walk from the jitter's */
     snprintf(vm->mailbox, sizeof(vm->mailbox), "e%d-vm%zu", sim->seq, i);
     e.order[i] = i;
   }
@@ -570,7 +601,8 @@ int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, vs_boot_result *
   r->n_vms = n;
   r->boots = malloc((n ? n : 1) * sizeof(*r->boots));
   r->ready = malloc((n ? n : 1) * sizeof(*r->ready));
-  if (!r->boots || !r->ready) {
+  r->started = malloc((n ? n : 1) * sizeof(*r->started));
+  if (!r->boots || !r->ready || !r->started) {
     rc = vs_error_set(VS_ENOMEM, "out of memory for %zu VMs", n);
     goto cleanup;
   }
@@ -593,6 +625,8 @@ cleanup:
   free(s.host_util);
   free(s.disk_MBps);
   free(s.link_MBps);
+  if (e.slots)
+    sg_sem_destroy(e.slots);
   free(e.vms);
   free(e.order);
   vs_boot_result_free(r);

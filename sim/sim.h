@@ -27,6 +27,15 @@ typedef struct {
   double start;      /* s after the experiment's start */
 } vs_boot_req;
 
+/* How VMs are powered on (the limits products such as Horizon, Nova and
+ * Citrix put on power operations). A VM starts at its planned time or later,
+ * when the limits allow. */
+typedef struct {
+  int max_concurrent;  /* at most this many booting at once; 0 = no limit */
+  double min_gap_s;    /* at least this long between two power-ons; 0 = none */
+} vs_boot_options;
+#define VS_BOOT_OPTIONS_INIT {0, 0.0}
+
 /* Once per simulated second. */
 typedef struct {
   double t;          /* s since the experiment's start (end of the interval) */
@@ -42,10 +51,12 @@ typedef struct {
 typedef struct {
   size_t n_vms;
   vs_boot_req *boots;    /* copy of the plan, same order */
+  double *started;       /* per VM: when it was powered on (>= planned start) */
   double *ready;         /* per VM: s after the experiment's start */
-  double all_ready_s;    /* last ready - first start */
-  double mean_ready_s;   /* mean of (ready - start) */
-  double max_boot_s;     /* max of (ready - start) */
+  int peak_concurrency;  /* most VMs booting at the same time */
+  double all_ready_s;    /* last ready - first power-on */
+  double mean_ready_s;   /* mean of (ready - power-on) */
+  double max_boot_s;     /* max of (ready - power-on) */
   double peak_cpu_util;  /* busiest host, max of its cpu_window rolling mean */
   double mean_disk_MBps; /* bytes read / all_ready_s / HDDs that served reads */
   double total_disk_MBps;/* bytes read / all_ready_s */
@@ -70,8 +81,10 @@ typedef int (*vs_sim_body_fn)(vs_sim *sim, void *payload);
 int vs_sim_session(const vs_scenario *sc, const vs_sim_options *opts, vs_sim_body_fn body,
                    void *payload);
 
-/* Inside a body: boot `n` VMs as planned and wait until all are ready. */
-int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, vs_boot_result **out);
+/* Inside a body: boot `n` VMs as planned (opts may be NULL) and wait until
+ * all are ready. */
+int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, const vs_boot_options *opts,
+                vs_boot_result **out);
 void vs_boot_result_free(vs_boot_result *res);
 
 const vs_scenario *vs_sim_scenario(const vs_sim *sim);
