@@ -1,6 +1,10 @@
 #include "placement.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
 
 static int pack_per_disk(const vs_scenario *sc, int n)
 {
@@ -80,4 +84,67 @@ int vs_place_max_per_disk(const vs_scenario *sc, int k) { return max_count(sc, k
 int vs_place_max_per_link(const vs_scenario *sc, int k)
 {
   return sc->storage.kind == VS_STORAGE_NAS ? max_count(sc, k, 1) : 0;
+}
+
+const char *vs_host_name(int host, char *buf, size_t len)
+{
+  snprintf(buf, len, "host-%d", host);
+  return buf;
+}
+
+const char *vs_disk_name(const vs_scenario *sc, int disk, char *buf, size_t len)
+{
+  int owner, local;
+  vs_disk_owner(sc, disk, &owner, &local);
+  snprintf(buf, len, "%s-%d-hdd-%d", sc->storage.kind == VS_STORAGE_NAS ? "nas" : "host", owner, local);
+  return buf;
+}
+
+/* "PREFIX<int>" or "<int>" -> int; the rest of the text must be consumed. */
+static int parse_prefixed(const char *text, const char *prefix, long *out, const char **rest)
+{
+  size_t n = strlen(prefix);
+  char *end;
+  if (!strncmp(text, prefix, n))
+    text += n;
+  if (*text < '0' || *text > '9')
+    return -1;
+  *out = strtol(text, &end, 10);
+  *rest = end;
+  return 0;
+}
+
+int vs_host_parse(const vs_scenario *sc, const char *text, int *host)
+{
+  long v;
+  const char *rest;
+  if (parse_prefixed(text, "host-", &v, &rest) < 0 || *rest || v < 0 || v >= sc->hosts.count)
+    return vs_error_set(VS_EINPUT, "'%s' is not a host of this scenario (expected host-0 … host-%d)", text,
+                        sc->hosts.count - 1);
+  *host = (int)v;
+  return VS_OK;
+}
+
+int vs_disk_parse(const vs_scenario *sc, const char *text, int *disk)
+{
+  const char *owner_prefix = sc->storage.kind == VS_STORAGE_NAS ? "nas-" : "host-";
+  int owners = sc->storage.kind == VS_STORAGE_NAS ? sc->storage.nas_count : sc->hosts.count;
+  long owner, local;
+  const char *rest;
+  char last[48];
+
+  if (text[0] >= '0' && text[0] <= '9') {
+    if (parse_prefixed(text, "", &local, &rest) == 0 && !*rest && local >= 0 && local < vs_scenario_total_hdds(sc)) {
+      *disk = (int)local;
+      return VS_OK;
+    }
+  } else if (!strncmp(text, owner_prefix, strlen(owner_prefix)) &&
+             parse_prefixed(text, owner_prefix, &owner, &rest) == 0 && !strncmp(rest, "-hdd-", 5) &&
+             parse_prefixed(rest + 5, "", &local, &rest) == 0 && !*rest && owner >= 0 && owner < owners &&
+             local >= 0 && local < sc->storage.hdds) {
+    *disk = (int)(owner * sc->storage.hdds + local);
+    return VS_OK;
+  }
+  return vs_error_set(VS_EINPUT, "'%s' is not an HDD of this scenario (expected %s0-hdd-0 … %s)", text, owner_prefix,
+                      vs_disk_name(sc, vs_scenario_total_hdds(sc) - 1, last, sizeof(last)));
 }

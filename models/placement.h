@@ -2,6 +2,8 @@
 #ifndef VS_PLACEMENT_H
 #define VS_PLACEMENT_H
 
+#include <stddef.h>
+
 #include "scenario.h"
 
 /* For VM index i of n booted together: its compute host and the global index
@@ -14,5 +16,13 @@ void vs_disk_owner(const vs_scenario *sc, int disk, int *owner, int *local);
 int vs_place_max_per_disk(const vs_scenario *sc, int k);
 /* Largest number of the first k VMs that read through one NAS uplink (0 for local). */
 int vs_place_max_per_link(const vs_scenario *sc, int k);
+
+/* Resource names as in the simulator's outputs and schedule CSVs:
+ * "host-3", "nas-0-hdd-4" (NAS) or "host-2-hdd-1" (local). */
+const char *vs_host_name(int host, char *buf, size_t len);
+const char *vs_disk_name(const vs_scenario *sc, int disk, char *buf, size_t len);
+/* Parse a name (or a plain index) back; VS_EINPUT if it is not one of the scenario's. */
+int vs_host_parse(const vs_scenario *sc, const char *text, int *host);
+int vs_disk_parse(const vs_scenario *sc, const char *text, int *disk);
 
 #endif

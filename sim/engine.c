@@ -581,12 +581,15 @@ int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, const vs_boot_op
   sim->seq++;
   for (size_t i = 0; i < n; i++) {
     vm_t *vm = &e.vms[i];
-    double f = jitter_factor(sim->sc->boot.jitter, i);
+    /* Variation follows the VM's id, not its place in the plan, so a VM
+     * boots the same way whenever a schedule moves it. */
+    size_t id = plan[i].vm >= 0 ? (size_t)plan[i].vm : i;
+    double f = jitter_factor(sim->sc->boot.jitter, id);
     vm->e = &e;
     vm->req = plan[i];
     vm->read_bytes = sim->sc->boot.read_bytes * f;
     vm->cpu_work = sim->sc->boot.cpu_work * f;
-    vm->phase = spread(i + 7); /* a different walk from the jitter's */
+    vm->phase = spread(id + 7); /* a different walk from the jitter's */
     snprintf(vm->mailbox, sizeof(vm->mailbox), "e%d-vm%zu", sim->seq, i);
     e.order[i] = i;
   }

@@ -1,0 +1,113 @@
+#include "validate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+vs_boot_req *vs_schedule_plan(const vs_schedule *s, double *origin)
+{
+  vs_boot_req *plan = calloc(s->n ? s->n : 1, sizeof(*plan));
+  double first = INFINITY;
+  if (!plan)
+    return NULL;
+  for (size_t i = 0; i < s->n; i++)
+    first = fmin(first, s->entries[i].start);
+  for (size_t i = 0; i < s->n; i++) {
+    plan[i].vm = s->entries[i].vm;
+    plan[i].host = s->entries[i].host;
+    plan[i].disk = s->entries[i].disk;
+    plan[i].start = s->entries[i].start - first;
+  }
+  *origin = s->n ? first : 0;
+  return plan;
+}
+
+static int by_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int deadline_reports(vs_validation *v, const vs_schedule *s, const double *ready_abs)
+{
+  for (size_t i = 0; i < s->n; i++) {
+    double by = s->entries[i].ready_by;
+    size_t d = 0;
+    while (d < v->n_deadlines && fabs(v->deadlines[d].ready_by - by) > 1e-6)
+      d++;
+    if (d == v->n_deadlines) {
+      vs_deadline_report *grown = realloc(v->deadlines, (d + 1) * sizeof(*grown));
+      if (!grown)
+        return vs_error_set(VS_ENOMEM, "out of memory");
+      v->deadlines = grown;
+      v->deadlines[d] = (vs_deadline_report){by, 0, 0};
+      v->n_deadlines++;
+    }
+    v->deadlines[d].vms++;
+    v->deadlines[d].on_time += ready_abs[i] <= by + 1e-6;
+  }
+  /* A handful of deadlines: insertion sort keeps it simple. */
+  for (size_t a = 1; a < v->n_deadlines; a++)
+    for (size_t b = a; b > 0 && v->deadlines[b].ready_by < v->deadlines[b - 1].ready_by; b--) {
+      vs_deadline_report t = v->deadlines[b];
+      v->deadlines[b] = v->deadlines[b - 1];
+      v->deadlines[b - 1] = t;
+    }
+  return VS_OK;
+}
+
+int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, const vs_boot_result *r,
+                double unloaded_boot_s, vs_validation *v)
+{
+  double *late = NULL, *ready_abs = NULL;
+  int rc = VS_OK;
+
+  memset(v, 0, sizeof(*v));
+  if (r->n_vms != s->n)
+    return vs_error_set(VS_ESIM, "simulated %zu VMs for a schedule of %zu", r->n_vms, s->n);
+  late = calloc(s->n ? s->n : 1, sizeof(*late));
+  ready_abs = calloc(s->n ? s->n : 1, sizeof(*ready_abs));
+  if (!late || !ready_abs) {
+    rc = vs_error_set(VS_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  v->first_start = INFINITY;
+  for (size_t i = 0; i < s->n; i++) {
+    const vs_sched_entry *e = &s->entries[i];
+    ready_abs[i] = origin + r->ready[i];
+    late[i] = fmax(0, ready_abs[i] - e->ready_by);
+    if (late[i] > 1e-6)
+      v->late_vms++;
+    v->max_lateness_s = fmax(v->max_lateness_s, late[i]);
+    v->idle_vm_minutes += fmax(0, e->ready_by - ready_abs[i]) / 60.0;
+    v->first_start = fmin(v->first_start, origin + r->started[i]);
+    v->last_ready = fmax(v->last_ready, ready_abs[i]);
+    if (unloaded_boot_s > 0)
+      v->slowest_boot_ratio = fmax(v->slowest_boot_ratio, (r->ready[i] - r->started[i]) / unloaded_boot_s);
+  }
+  qsort(late, s->n, sizeof(*late), by_double);
+  v->p95_lateness_s = s->n ? late[(size_t)ceil(0.95 * (double)s->n) - 1] : 0;
+  v->ready_fraction = s->n ? (double)(s->n - (size_t)v->late_vms) / (double)s->n : 1;
+  v->idle_energy_kWh = sc->energy.vm_power > 0 ? v->idle_vm_minutes / 60.0 * sc->energy.vm_power / 1000.0 : NAN;
+  v->peak_concurrency = r->peak_concurrency;
+  v->peak_cpu_util = r->peak_cpu_util;
+  v->storm = v->slowest_boot_ratio > sc->storm.max_slowdown;
+  v->makespan_s = s->n ? v->last_ready - v->first_start : 0;
+  vs_sched_lower_bound(sc, r->read_bytes, &v->bound);
+  v->bound_ratio = v->bound.bound_s > 0 ? v->makespan_s / v->bound.bound_s : 0;
+  rc = deadline_reports(v, s, ready_abs);
+cleanup:
+  free(late);
+  free(ready_abs);
+  if (rc != VS_OK)
+    vs_validation_clear(v);
+  return rc;
+}
+
+void vs_validation_clear(vs_validation *v)
+{
+  free(v->deadlines);
+  memset(v, 0, sizeof(*v));
+}
