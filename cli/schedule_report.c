@@ -97,7 +97,9 @@ int vs_sched_run_policy(vs_sim *sim, const vs_capacity *cap, const vs_policy *p,
     return rc;
   if (vs_policy_is_dynamic(p))
     adopt_simulated_starts(run);
-  else if (p->kind == VS_POLICY_JIT)
+  else if (p->kind == VS_POLICY_JIT && !run->sched->n_shortfalls)
+    /* An infeasible plan's boot times are those of a pushed, late plan:
+     * no basis to re-plan on. */
     rc = tighten_jit(sim, cap, run);
   return rc;
 }
@@ -248,7 +250,7 @@ void vs_shortfalls_print(FILE *out, const vs_scenario *sc, const vs_schedule *s)
             vs_clock_format(sc->workload.earliest_start, c, sizeof(c)));
   }
   if (s->n_shortfalls && s->extra_lanes)
-    fprintf(out, "  every deadline is met from %s with %d more concurrent storm-free boots (%d instead of %d: "
+    fprintf(out, "  every deadline is met from %s with %d more concurrent storm-free boot(s) (%d instead of %d: "
                  "more HDDs, or uplink bandwidth where it binds)\n",
             vs_clock_format(sc->workload.earliest_start, c, sizeof(c)), s->extra_lanes, s->lanes + s->extra_lanes,
             s->lanes);

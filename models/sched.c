@@ -175,6 +175,7 @@ static void build_waves(vs_schedule *s, const vs_scenario *sc, const vs_capacity
       int wave = v / per, slot = v % per;
       e->start = last - (waves - 1 - wave) * spacing;
       e->expected_ready = e->start + cap->wave_s;
+      e->lane = slot;
       vs_place_vm(sc, slot, per, &e->host, &e->disk);
     }
     frontier = last - (waves - 1) * spacing;
@@ -204,6 +205,7 @@ static double backward_pass(vs_sched_entry *entries, size_t n, int lanes, const 
     e->start = end - dur[k];
     e->expected_ready = end;
     free_before[best] = e->start;
+    e->lane = best;
     if (place)
       vs_place_vm(sc, best, lanes, &e->host, &e->disk);
     earliest = fmin(earliest, e->start);
@@ -247,6 +249,7 @@ static void build_baseline(vs_schedule *s, const vs_scenario *sc, const vs_capac
     double start = s->policy.start >= 0 ? s->policy.start : d->ready_by - ((d->vms + per - 1) / per) * spacing;
     for (int v = 0; v < d->vms; v++, i++) {
       vs_sched_entry *e = &s->entries[i];
+      e->lane = -1;
       e->start = start;
       e->expected_ready = start + cap->boot_s;
       vs_place_vm(sc, v, d->vms, &e->host, &e->disk);
@@ -258,8 +261,10 @@ static void build_baseline(vs_schedule *s, const vs_scenario *sc, const vs_capac
     s->min_gap_s = 60.0 / s->policy.n;
 }
 
+static void push_forward(vs_schedule *s, double earliest);
+
 /* Deadlines that need a start before workload.earliest_start; those VMs
- * are moved to earliest_start (and will be late). */
+ * start at earliest_start (pushing their lane along) and will be late. */
 static int find_shortfalls(vs_schedule *s, const vs_scenario *sc)
 {
   free(s->shortfalls);
@@ -280,13 +285,35 @@ static int find_shortfalls(vs_schedule *s, const vs_scenario *sc)
     s->shortfalls = grown;
     s->shortfalls[s->n_shortfalls++] = sf;
   }
-  for (size_t i = 0; i < s->n; i++)
-    if (s->entries[i].start < sc->workload.earliest_start) {
-      double shift = sc->workload.earliest_start - s->entries[i].start;
-      s->entries[i].start += shift;
-      s->entries[i].expected_ready += shift;
-    }
+  push_forward(s, sc->workload.earliest_start);
   return VS_OK;
+}
+
+static int by_lane_start(const void *a, const void *b)
+{
+  const vs_sched_entry *x = a, *y = b;
+  if (x->lane != y->lane)
+    return x->lane - y->lane;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Boots that would start before `earliest` start then instead, and the boots
+ * after them on the same lane move along so that a lane never boots two VMs
+ * at once: late, rather than a storm. */
+static void push_forward(vs_schedule *s, double earliest)
+{
+  qsort(s->entries, s->n, sizeof(*s->entries), by_lane_start);
+  for (size_t i = 0; i < s->n;) {
+    int lane = s->entries[i].lane;
+    double cursor = earliest;
+    for (; i < s->n && s->entries[i].lane == lane; i++) {
+      vs_sched_entry *e = &s->entries[i];
+      double shift = fmax(0, (lane >= 0 ? cursor : earliest) - e->start);
+      e->start += shift;
+      e->expected_ready += shift;
+      cursor = e->expected_ready;
+    }
+  }
 }
 
 static int finish(vs_schedule *s, const vs_scenario *sc)
@@ -420,6 +447,15 @@ static int split(char *line, char **fields)
   }
 }
 
+/* Prefix the last error (set by a parser) with FILE:LINE and `what`. The
+ * message is copied first: vs_error_set writes the buffer it would read. */
+static int row_error(const char *path, int line_no, const char *what)
+{
+  char msg[512];
+  snprintf(msg, sizeof(msg), "%s", vs_error_last());
+  return vs_error_set(VS_EINPUT, "%s:%d: %s%s", path, line_no, what, msg);
+}
+
 static int read_row(const char *path, int line_no, char *line, const vs_scenario *sc, vs_sched_entry *e)
 {
   char *f[CSV_FIELDS];
@@ -432,14 +468,14 @@ static int read_row(const char *path, int line_no, char *line, const vs_scenario
     return vs_error_set(VS_EINPUT, "%s:%d: vm '%s' is not a VM number >= 0", path, line_no, f[0]);
   e->vm = (int)vm;
   if (vs_host_parse(sc, f[1], &e->host) != VS_OK || vs_disk_parse(sc, f[2], &e->disk) != VS_OK)
-    return vs_error_set(VS_EINPUT, "%s:%d: %s", path, line_no, vs_error_last());
+    return row_error(path, line_no, "");
   if (vs_unit_parse(f[3], VS_UNIT_CLOCK, &e->start) != VS_OK)
-    return vs_error_set(VS_EINPUT, "%s:%d: start: %s", path, line_no, vs_error_last());
+    return row_error(path, line_no, "start: ");
   if (vs_unit_parse(f[4], VS_UNIT_CLOCK, &e->ready_by) != VS_OK)
-    return vs_error_set(VS_EINPUT, "%s:%d: ready_by: %s", path, line_no, vs_error_last());
+    return row_error(path, line_no, "ready_by: ");
   e->expected_ready = e->ready_by;
   if (n == CSV_FIELDS && f[5][0] && vs_unit_parse(f[5], VS_UNIT_CLOCK, &e->expected_ready) != VS_OK)
-    return vs_error_set(VS_EINPUT, "%s:%d: expected_ready: %s", path, line_no, vs_error_last());
+    return row_error(path, line_no, "expected_ready: ");
   return VS_OK;
 }
 
@@ -483,6 +519,7 @@ int vs_sched_read_csv(const char *path, const vs_scenario *sc, vs_schedule **out
     }
     vs_sched_entry *e = &s->entries[s->n];
     memset(e, 0, sizeof(*e));
+    e->lane = -1;
     if ((rc = read_row(path, line_no, line, sc, e)) != VS_OK)
       goto cleanup;
     for (size_t i = 0; i < s->n; i++)

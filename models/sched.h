@@ -51,6 +51,7 @@ double vs_hdd_stormfree_bw(const vs_scenario *sc, int *readers);
 typedef struct {
   int vm, host, disk;
   int point;             /* index of its demand point */
+  int lane;              /* jit lane / wave slot it follows (-1: none) */
   double start;          /* s since midnight */
   double ready_by;       /* its deadline */
   double expected_ready; /* the scheduler's estimate */
