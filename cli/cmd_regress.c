@@ -27,6 +27,7 @@ static const struct metric {
     {"late_vms", LOWER_IS_BETTER, 0, 0},
     {"max_lateness_s", LOWER_IS_BETTER, 1.0, 0},
     {"idle_vm_minutes", LOWER_IS_BETTER, 0, 0.02},
+    {"powered_vm_minutes", LOWER_IS_BETTER, 0, 0.02},
     {"makespan_s", LOWER_IS_BETTER, 0, 0.02},
     {"bound_ratio", LOWER_IS_BETTER, 0.02, 0},
     {"peak_cpu_util", LOWER_IS_BETTER, 0.02, 0},

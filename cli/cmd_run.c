@@ -1,6 +1,7 @@
-/* vdistorm run: the main job. Finds the threshold, then simulates the
- * scenario's workload booted in threshold-sized waves back from each deadline,
- * and booted all at once, and says which one makes every deadline. */
+/* vdistorm run: the main job. Finds the boot-storm threshold, builds the
+ * recommended (jit) schedule for the scenario's workload, validates it in
+ * simulation, and compares it with the paper's waves and with booting
+ * everything at once. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,7 @@
 
 #include "cli.h"
 #include "error.h"
-#include "placement.h"
-#include "threshold_report.h"
+#include "schedule_report.h"
 #include "units.h"
 
 typedef struct {
@@ -18,16 +18,9 @@ typedef struct {
   int exit_code;
 } run_args;
 
-typedef struct {
-  const char *name;
-  vs_boot_result *r;
-  double origin;   /* clock time (s since midnight) of the experiment's t = 0 */
-  int *point;      /* demand point of each VM */
-  int late;
-  double max_late_s;
-  double slowdown; /* slowest boot / one VM booting alone */
-  int storm;       /* slowdown above storm.max_slowdown */
-} workload_sim;
+/* The policies the main job compares; the first is the recommendation. */
+static const char *const compared[] = {"jit", "braids-waves", "all-at-once"};
+#define N_COMPARED (sizeof(compared) / sizeof(compared[0]))
 
 static void help(FILE *out)
 {
@@ -35,142 +28,49 @@ static void help(FILE *out)
           "usage: vdistorm run [SCENARIO] [threshold options] [--json] [-o DIR] [--no-save] [-q] [-v]\n\n"
           "The main job. With no SCENARIO it uses the bundled default (%s).\n"
           "  1. finds the boot-storm threshold (as 'vdistorm threshold');\n"
-          "  2. simulates the scenario's workload booted in waves of at most the threshold,\n"
-          "     one wave after another back from each deadline, and booted all at once at\n"
-          "     the first wave's start;\n"
-          "  3. prints a summary and writes summary.json, steps.csv and the time series of\n"
-          "     both workload runs (waves-*.csv, all-at-once-*.csv).\n\n"
+          "  2. builds the recommended jit schedule for the scenario's workload and\n"
+          "     validates it in simulation (as 'vdistorm schedule --validate');\n"
+          "  3. compares it with the paper's braids-waves and with all-at-once;\n"
+          "  4. prints a summary and writes summary.json, the threshold steps, each\n"
+          "     policy's schedule CSV and simulated time series.\n\n"
           "  --search, --max-k, --extra   as for 'vdistorm threshold'\n"
-          "  --json, -o DIR, --no-save, -q, -v   as for 'vdistorm boot'\n",
+          "  --json, -o DIR, --no-save, -q, -v   as for 'vdistorm boot'\n"
+          "Exit code 1 when the recommended schedule leaves a VM late or the workload is\n"
+          "infeasible on the hardware.\n",
           vs_cli_default_scenario());
 }
 
-/* Waves of at most `threshold` VMs, each `spacing` seconds after the one
- * before, the last one ending at its deadline. VM ids run over the whole
- * workload; images are spread as the scenario's layout says. */
-static vs_boot_req *plan_waves(const vs_scenario *sc, int threshold, double spacing, int **point_out,
-                               double *origin, size_t *n_out)
+static void print_comparison(FILE *out, const vs_sched_run *runs)
 {
-  int n = vs_scenario_total_vms(sc), i = 0;
-  vs_boot_req *plan = calloc((size_t)n, sizeof(*plan));
-  int *point = calloc((size_t)n, sizeof(*point));
-  double first = INFINITY;
-
-  if (!plan || !point) {
-    free(plan);
-    free(point);
-    return NULL;
-  }
-  for (size_t p = 0; p < sc->workload.len; p++) {
-    const vs_demand_point *d = &sc->workload.points[p];
-    int waves = (d->vms + threshold - 1) / threshold;
-    for (int v = 0; v < d->vms; v++, i++) {
-      int wave = v / threshold, slot = v % threshold;
-      plan[i].vm = i;
-      plan[i].start = d->ready_by - (waves - wave) * spacing; /* absolute for now */
-      vs_place_vm(sc, slot, threshold, &plan[i].host, &plan[i].disk);
-      point[i] = (int)p;
-      first = fmin(first, plan[i].start);
-    }
-  }
-  for (i = 0; i < n; i++)
-    plan[i].start -= first;
-  *origin = first;
-  *point_out = point;
-  *n_out = (size_t)n;
-  return plan;
-}
-
-static void score(workload_sim *w, const vs_scenario *sc, double unloaded_boot_s)
-{
-  w->slowdown = unloaded_boot_s > 0 ? w->r->max_boot_s / unloaded_boot_s : 0;
-  w->storm = w->slowdown > sc->storm.max_slowdown;
-  w->late = 0;
-  w->max_late_s = 0;
-  for (size_t i = 0; i < w->r->n_vms; i++) {
-    double late = w->origin + w->r->ready[i] - sc->workload.points[w->point[i]].ready_by;
-    if (late > 1e-6) {
-      w->late++;
-      w->max_late_s = fmax(w->max_late_s, late);
-    }
+  fprintf(out, "\n%-14s %8s %5s %12s %13s %11s %6s %10s %7s\n", "policy", "on time", "late", "idle VM-min",
+          "powered VM-min", "first start", "storm", "makespan", "/bound");
+  for (size_t i = 0; i < N_COMPARED; i++) {
+    const vs_validation *v = &runs[i].v;
+    char clock[32];
+    fprintf(out, "%-14s %7.1f%% %5d %12.1f %13.1f %11s %6s %8.0f s %7.3f\n", compared[i], 100 * v->ready_fraction,
+            v->late_vms, v->idle_vm_minutes, v->powered_vm_minutes, vs_clock_format(v->first_start, clock, sizeof(clock)),
+            v->storm ? "YES" : "no", v->makespan_s, v->bound_ratio);
   }
 }
 
-static cJSON *workload_json(const workload_sim *w)
-{
-  char clock[32];
-  cJSON *o = vs_json_boot(w->r);
-  cJSON_AddStringToObject(o, "first_start", vs_clock_format(w->origin, clock, sizeof(clock)));
-  cJSON_AddNumberToObject(o, "late_vms", w->late);
-  cJSON_AddNumberToObject(o, "max_lateness_s", w->max_late_s);
-  cJSON_AddNumberToObject(o, "slowdown", w->slowdown);
-  cJSON_AddBoolToObject(o, "storm", w->storm);
-  return o;
-}
-
-static void print_workload(FILE *out, const vs_scenario *sc, const workload_sim *w)
-{
-  char clock[32];
-  fprintf(out, "  %-12s first start %s, all %zu ready after %.0f s; slowest boot %.0f s (%.1fx alone)%s\n",
-          w->name, vs_clock_format(w->origin, clock, sizeof(clock)), w->r->n_vms, w->r->all_ready_s,
-          w->r->max_boot_s, w->slowdown, w->storm ? ": STORM" : "");
-  fprintf(out, "  %-12s peak CPU %.0f %%", "", 100 * w->r->peak_cpu_util);
-  if (sc->storage.kind == VS_STORAGE_NAS)
-    fprintf(out, ", peak uplink %.0f %%", 100 * w->r->peak_link_util);
-  if (w->late)
-    fprintf(out, "\n  %-12s -> %d VM%s late, up to %.0f s late\n", "", w->late, w->late == 1 ? "" : "s",
-            w->max_late_s);
-  else
-    fprintf(out, "\n  %-12s -> every deadline met\n", "");
-}
-
-static int simulate_workload(vs_sim *sim, const vs_threshold_run *tr, workload_sim *waves, workload_sim *once)
+static int save(vs_sim *sim, run_args *a, const vs_threshold_run *tr, const vs_sched_run *runs, const cJSON *summary)
 {
   const vs_scenario *sc = vs_sim_scenario(sim);
-  int threshold = tr->res.threshold > 0 ? tr->res.threshold : 1;
-  const vs_boot_result *wave = vs_threshold_run_result(tr, threshold);
-  double spacing = wave ? ceil(wave->all_ready_s) : ceil(tr->res.unloaded_boot_s);
-  size_t n = 0;
-  int rc;
-
-  vs_boot_req *plan = plan_waves(sc, threshold, spacing, &waves->point, &waves->origin, &n);
-  if (!plan)
-    return vs_error_set(VS_ENOMEM, "out of memory");
-  if ((rc = vs_sim_boot(sim, plan, n, NULL, &waves->r)) != VS_OK)
-    goto cleanup;
-  score(waves, sc, tr->res.unloaded_boot_s);
-
-  /* The same VMs, all powered on at the first wave's start. */
-  once->point = malloc(n * sizeof(int));
-  if (!once->point) {
-    rc = vs_error_set(VS_ENOMEM, "out of memory");
-    goto cleanup;
-  }
-  memcpy(once->point, waves->point, n * sizeof(int));
-  once->origin = waves->origin;
-  for (size_t i = 0; i < n; i++) {
-    plan[i].start = 0;
-    vs_place_vm(sc, (int)i, (int)n, &plan[i].host, &plan[i].disk);
-  }
-  if ((rc = vs_sim_boot(sim, plan, n, NULL, &once->r)) != VS_OK)
-    goto cleanup;
-  score(once, sc, tr->res.unloaded_boot_s);
-cleanup:
-  free(plan);
-  return rc;
-}
-
-static int save(vs_sim *sim, run_args *a, const vs_threshold_run *tr, const workload_sim *waves,
-                const workload_sim *once, const cJSON *summary)
-{
   vs_outdir *d = NULL;
+  char name[64];
   int rc;
-  if ((rc = vs_outdir_open(&d, &a->common, vs_sim_scenario(sim))) != VS_OK)
+  if ((rc = vs_outdir_open(&d, &a->common, sc)) != VS_OK)
     goto cleanup;
   if ((rc = vs_json_write(d, "summary.json", summary)) || (rc = vs_threshold_write_csv(d, "threshold-", tr)))
     goto cleanup;
-  if (waves->r && ((rc = vs_csv_boot(d, "waves-", sim, waves->r)) || (rc = vs_csv_boot(d, "all-at-once-", sim, once->r))))
-    goto cleanup;
+  for (size_t i = 0; runs && i < N_COMPARED; i++) {
+    snprintf(name, sizeof(name), "%s-schedule.csv", compared[i]);
+    if ((rc = vs_schedule_save_csv(d, name, sc, runs[i].sched)))
+      goto cleanup;
+    snprintf(name, sizeof(name), "%s-", compared[i]);
+    if ((rc = vs_csv_boot(d, name, sim, runs[i].result)))
+      goto cleanup;
+  }
   if ((rc = vs_outdir_commit(d)) == VS_OK && !a->common.json)
     printf("results: %s/\n", vs_outdir_path(d));
 cleanup:
@@ -183,46 +83,58 @@ static int body(vs_sim *sim, void *payload)
   run_args *a = payload;
   const vs_scenario *sc = vs_sim_scenario(sim);
   vs_threshold_run tr;
-  workload_sim waves = {.name = "waves"}, once = {.name = "all at once"};
+  vs_capacity cap;
+  vs_sched_run runs[N_COMPARED];
   cJSON *summary = NULL;
-  int rc;
+  int rc, workload = sc->workload.len > 0;
 
+  memset(runs, 0, sizeof(runs));
   vs_threshold_run_init(&tr, sim, &a->topts, !a->common.quiet && (!a->common.json || isatty(2)));
-  if ((rc = vs_threshold_run_search(&tr)) != VS_OK)
+  if ((rc = vs_capacity_measure(sim, &tr, &cap)) != VS_OK)
     goto cleanup;
-  if (sc->workload.len && (rc = simulate_workload(sim, &tr, &waves, &once)) != VS_OK)
-    goto cleanup;
+  for (size_t i = 0; workload && i < N_COMPARED; i++) {
+    vs_policy p;
+    if ((rc = vs_policy_parse(compared[i], &p)) != VS_OK || (rc = vs_sched_run_policy(sim, &cap, &p, &runs[i])))
+      goto cleanup;
+  }
 
   summary = cJSON_CreateObject();
   cJSON_AddStringToObject(summary, "scenario", sc->name);
   cJSON_AddItemToObject(summary, "threshold", vs_threshold_json(&tr));
-  if (waves.r) {
+  if (workload) {
     cJSON *wl = cJSON_AddObjectToObject(summary, "workload");
     cJSON_AddNumberToObject(wl, "vms", vs_scenario_total_vms(sc));
-    cJSON_AddItemToObject(wl, "waves", workload_json(&waves));
-    cJSON_AddItemToObject(wl, "all_at_once", workload_json(&once));
+    cJSON_AddStringToObject(wl, "recommended", compared[0]);
+    cJSON *pol = cJSON_AddObjectToObject(wl, "policies");
+    for (size_t i = 0; i < N_COMPARED; i++) {
+      cJSON *j = vs_schedule_json(sc, runs[i].sched, &cap);
+      cJSON_AddItemToObject(j, "validation", vs_validation_json(&runs[i].v));
+      cJSON_AddItemToObject(pol, compared[i], j);
+    }
   }
   if (a->common.json)
     vs_json_print(summary);
   else {
     vs_threshold_print(stdout, &tr);
-    if (waves.r) {
-      printf("workload: %d VMs over %zu deadline%s\n", vs_scenario_total_vms(sc), sc->workload.len,
-             sc->workload.len == 1 ? "" : "s");
-      print_workload(stdout, sc, &waves);
-      print_workload(stdout, sc, &once);
+    if (workload) {
+      printf("\nrecommended schedule:\n");
+      vs_schedule_print(stdout, sc, runs[0].sched, &cap, 0);
+      vs_shortfalls_print(stdout, sc, runs[0].sched);
+      vs_validation_print(stdout, sc, &runs[0].v);
+      print_comparison(stdout, runs);
     } else
-      printf("workload: none in the scenario\n");
+      printf("workload: none in the scenario (or no demand on that date)\n");
   }
   if (!a->common.no_save)
-    rc = save(sim, a, &tr, &waves, &once, summary);
+    rc = save(sim, a, &tr, workload ? runs : NULL, summary);
 cleanup:
-  a->exit_code = rc == VS_OK ? VS_EXIT_OK : vs_cli_fail(rc);
+  if (rc != VS_OK)
+    a->exit_code = vs_cli_fail(rc);
+  else
+    a->exit_code = workload && (runs[0].sched->n_shortfalls || runs[0].v.late_vms) ? VS_EXIT_FAIL : VS_EXIT_OK;
   cJSON_Delete(summary);
-  vs_boot_result_free(waves.r);
-  vs_boot_result_free(once.r);
-  free(waves.point);
-  free(once.point);
+  for (size_t i = 0; i < N_COMPARED; i++)
+    vs_sched_run_clear(&runs[i]);
   vs_threshold_run_clear(&tr);
   return rc;
 }
@@ -255,4 +167,5 @@ static int run(int argc, char **argv)
   return rc;
 }
 
-const vs_command vs_cmd_run = {"run", "the main job: threshold, then the workload (default scenario)", run, help};
+const vs_command vs_cmd_run = {"run", "the main job: threshold, then the recommended schedule (default scenario)", run,
+                               help};

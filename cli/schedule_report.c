@@ -170,6 +170,7 @@ cJSON *vs_validation_json(const vs_validation *v)
   cJSON_AddNumberToObject(o, "max_lateness_s", v->max_lateness_s);
   cJSON_AddNumberToObject(o, "p95_lateness_s", v->p95_lateness_s);
   cJSON_AddNumberToObject(o, "idle_vm_minutes", v->idle_vm_minutes);
+  cJSON_AddNumberToObject(o, "powered_vm_minutes", v->powered_vm_minutes);
   if (isnan(v->idle_energy_kWh))
     cJSON_AddNullToObject(o, "idle_energy_kWh");
   else
@@ -278,6 +279,7 @@ void vs_validation_print(FILE *out, const vs_scenario *sc, const vs_validation *
   fprintf(out, "  idle before use    %.1f VM-minutes", v->idle_vm_minutes);
   if (!isnan(v->idle_energy_kWh))
     fprintf(out, " (%.2f kWh at %.0f W per VM)", v->idle_energy_kWh, sc->energy.vm_power);
+  fprintf(out, "\n  powered before use %.1f VM-minutes (booting + idle)", v->powered_vm_minutes);
   fprintf(out, "\n  first start        %s, last ready %s\n", vs_clock_format(v->first_start, a, sizeof(a)),
           vs_clock_format(v->last_ready, b, sizeof(b)));
   fprintf(out, "  peak concurrency   %d booting at once; peak host CPU %.0f %%\n", v->peak_concurrency,

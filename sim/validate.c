@@ -82,6 +82,7 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
       v->late_vms++;
     v->max_lateness_s = fmax(v->max_lateness_s, late[i]);
     v->idle_vm_minutes += fmax(0, e->ready_by - ready_abs[i]) / 60.0;
+    v->powered_vm_minutes += (fmax(ready_abs[i], e->ready_by) - (origin + r->started[i])) / 60.0;
     v->first_start = fmin(v->first_start, origin + r->started[i]);
     v->last_ready = fmax(v->last_ready, ready_abs[i]);
     if (unloaded_boot_s > 0)

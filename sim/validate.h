@@ -17,6 +17,7 @@ typedef struct {
   int late_vms;
   double max_lateness_s, p95_lateness_s;
   double idle_vm_minutes;   /* powered on and ready before its deadline */
+  double powered_vm_minutes;/* from power-on until the user takes it (deadline, or ready if late) */
   double idle_energy_kWh;   /* at energy.vm_power; NAN when not given */
   int peak_concurrency;
   double peak_cpu_util;

@@ -156,14 +156,19 @@ static void main_job(void)
   cJSON *th = cJSON_GetObjectItem(j, "threshold"), *wl = cJSON_GetObjectItem(j, "workload");
   CHECK(jnum(th, "threshold") == 10);
   CHECK(jnum(wl, "vms") == 70);
-  cJSON *waves = cJSON_GetObjectItem(wl, "waves"), *once = cJSON_GetObjectItem(wl, "all_at_once");
-  CHECK(jnum(waves, "late_vms") == 0);
-  CHECK(cJSON_IsFalse(cJSON_GetObjectItem(waves, "storm")));
+  cJSON *pol = cJSON_GetObjectItem(wl, "policies");
+  cJSON *jit = cJSON_GetObjectItem(cJSON_GetObjectItem(pol, "jit"), "validation");
+  cJSON *waves = cJSON_GetObjectItem(cJSON_GetObjectItem(pol, "braids-waves"), "validation");
+  cJSON *once = cJSON_GetObjectItem(cJSON_GetObjectItem(pol, "all-at-once"), "validation");
+  CHECK(!strcmp(cJSON_GetObjectItem(wl, "recommended")->valuestring, "jit"));
+  CHECK(jnum(jit, "late_vms") == 0 && jnum(waves, "late_vms") == 0);
+  CHECK(cJSON_IsFalse(cJSON_GetObjectItem(jit, "storm")));
   CHECK(cJSON_IsTrue(cJSON_GetObjectItem(once, "storm")));
   cJSON_Delete(j);
   char path[600];
-  const char *files[] = {"summary.json", "threshold-steps.csv", "waves-timeseries.csv", "all-at-once-vms.csv"};
-  for (int i = 0; i < 4; i++) {
+  const char *files[] = {"summary.json", "threshold-steps.csv", "jit-schedule.csv", "jit-timeseries.csv",
+                         "braids-waves-schedule.csv", "all-at-once-vms.csv"};
+  for (int i = 0; i < 6; i++) {
     snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
     CHECK_MSG(exists(path), "%s", path);
   }

@@ -58,6 +58,8 @@ static void case_study(void)
   CHECK_MSG(jnum(val(jit), "idle_vm_minutes") < jnum(val(waves), "idle_vm_minutes"), "idle %.1f vs %.1f",
             jnum(val(jit), "idle_vm_minutes"), jnum(val(waves), "idle_vm_minutes"));
   CHECK(jnum(val(jit), "peak_concurrency") <= 10);
+  CHECK(jnum(val(jit), "powered_vm_minutes") < jnum(val(waves), "powered_vm_minutes"));
+  CHECK(jnum(val(jit), "powered_vm_minutes") < jnum(val(once), "powered_vm_minutes"));
   CHECK(!isnan(jnum(val(jit), "idle_energy_kWh")));
 
   /* all-at-once at 07:53: the simulation shows the storm. */
