@@ -37,6 +37,13 @@ extern const vs_command vs_cmd_schedule, vs_cmd_validate, vs_cmd_regress;
 /* Parse a common option at argv[*i] (advancing *i past its value). Returns 1
  * if it was one, 0 if not, VS_EINPUT (message set) if malformed. */
 int vs_cli_common_option(vs_common_opts *o, int argc, char **argv, int *i);
+/* A command's own options: like vs_cli_common_option, 1 taken, 0 not one,
+ * negative malformed. */
+typedef int (*vs_option_fn)(void *ctx, int argc, char **argv, int *i);
+/* Parse argv[1..]: --help (printed; returns 1), the command's own options
+ * through `extra` (may be NULL), then the common ones. 0 to go on, negative
+ * (message set) on bad input. */
+int vs_cli_parse(int argc, char **argv, const vs_command *cmd, vs_common_opts *common, vs_option_fn extra, void *ctx);
 /* Strict positive integer option value. */
 int vs_cli_int_arg(const char *opt, const char *value, int min, int max, int *out);
 /* Report an error the usual way (to stderr, "vdistorm: ...") and return the exit code. */

@@ -70,30 +70,24 @@ cleanup:
   return rc;
 }
 
+static int boot_option(void *ctx, int argc, char **argv, int *i)
+{
+  boot_args *a = ctx;
+  int rc;
+  if (strcmp(argv[*i], "--vms"))
+    return 0;
+  rc = vs_cli_int_arg("--vms", *i + 1 < argc ? argv[++*i] : NULL, 1, 1000000, &a->vms);
+  return rc < 0 ? rc : 1;
+}
+
 static int run(int argc, char **argv)
 {
   boot_args a = {VS_COMMON_OPTS_INIT, 0, -1};
   vs_scenario *sc = NULL;
   int rc;
 
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      help(stdout);
-      return VS_EXIT_OK;
-    }
-    if (!strcmp(argv[i], "--vms")) {
-      if ((rc = vs_cli_int_arg("--vms", i + 1 < argc ? argv[++i] : NULL, 1, 1000000, &a.vms)))
-        return vs_cli_fail(rc);
-      continue;
-    }
-    rc = vs_cli_common_option(&a.common, argc, argv, &i);
-    if (rc < 0)
-      return vs_cli_fail(rc);
-    if (rc == 0) {
-      fprintf(stderr, "vdistorm boot: unknown option '%s' (see vdistorm boot --help)\n", argv[i]);
-      return VS_EXIT_USAGE;
-    }
-  }
+  if ((rc = vs_cli_parse(argc, argv, &vs_cmd_boot, &a.common, boot_option, &a)) != 0)
+    return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
   if ((rc = vs_cli_load_scenario(&a.common, &sc)) != VS_OK)
     return vs_cli_fail(rc);
   if (!a.vms)

@@ -139,6 +139,11 @@ cleanup:
   return rc;
 }
 
+static int threshold_option(void *ctx, int argc, char **argv, int *i)
+{
+  return vs_cli_threshold_option(ctx, argc, argv, i);
+}
+
 static int run(int argc, char **argv)
 {
   run_args a = {VS_COMMON_OPTS_INIT, VS_THRESHOLD_OPTIONS_INIT, -1};
@@ -146,20 +151,8 @@ static int run(int argc, char **argv)
   int rc;
 
   a.topts.extra_steps = 1;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      help(stdout);
-      return VS_EXIT_OK;
-    }
-    if ((rc = vs_cli_threshold_option(&a.topts, argc, argv, &i)) == 0)
-      rc = vs_cli_common_option(&a.common, argc, argv, &i);
-    if (rc < 0)
-      return vs_cli_fail(rc);
-    if (rc == 0) {
-      fprintf(stderr, "vdistorm run: unknown option '%s' (see vdistorm run --help)\n", argv[i]);
-      return VS_EXIT_USAGE;
-    }
-  }
+  if ((rc = vs_cli_parse(argc, argv, &vs_cmd_run, &a.common, threshold_option, &a.topts)) != 0)
+    return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
   if ((rc = vs_cli_load_scenario(&a.common, &sc)) != VS_OK)
     return vs_cli_fail(rc);
   rc = vs_cli_session(sc, &a.common, body, &a, &a.exit_code);

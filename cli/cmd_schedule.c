@@ -146,46 +146,55 @@ cleanup:
   return rc;
 }
 
+static int schedule_option(void *ctx, int argc, char **argv, int *i)
+{
+  sched_args *a = ctx;
+  const char *arg = argv[*i], *val = *i + 1 < argc ? argv[*i + 1] : NULL;
+  int rc;
+  if (!strcmp(arg, "--policy")) {
+    double start = a->policy.start;
+    if (!val)
+      return vs_error_set(VS_EINPUT, "--policy needs a value");
+    if ((rc = vs_policy_parse(val, &a->policy)) != VS_OK)
+      return rc;
+    a->policy.start = start;
+  } else if (!strcmp(arg, "--start")) {
+    if (!val || vs_unit_parse(val, VS_UNIT_CLOCK, &a->policy.start) != VS_OK)
+      return vs_error_set(VS_EINPUT, "--start: expected a time of day such as 07:53");
+  } else if (!strcmp(arg, "--csv")) {
+    if (!val)
+      return vs_error_set(VS_EINPUT, "--csv needs a file name");
+    a->csv_out = val;
+  } else if (!strcmp(arg, "--validate")) {
+    a->validate = 1;
+    return 1;
+  } else if (!strcmp(arg, "--full")) {
+    a->full = 1;
+    return 1;
+  } else
+    return 0;
+  ++*i;
+  return 1;
+}
+
+static int validate_option(void *ctx, int argc, char **argv, int *i)
+{
+  sched_args *a = ctx;
+  if (strcmp(argv[*i], "--schedule"))
+    return 0;
+  if (*i + 1 >= argc)
+    return vs_error_set(VS_EINPUT, "--schedule needs a CSV file");
+  a->csv_in = argv[++*i];
+  return 1;
+}
+
 static int parse(sched_args *a, int argc, char **argv, int is_validate)
 {
-  const char *cmd = is_validate ? "validate" : "schedule";
-  int rc;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-      (is_validate ? validate_help : schedule_help)(stdout);
-      return 1;
-    }
-    if (!is_validate && !strcmp(arg, "--policy")) {
-      if (!val)
-        return vs_error_set(VS_EINPUT, "--policy needs a value");
-      double start = a->policy.start;
-      if ((rc = vs_policy_parse(val, &a->policy)) != VS_OK)
-        return rc;
-      a->policy.start = start;
-      i++;
-    } else if (!is_validate && !strcmp(arg, "--start")) {
-      if (!val || vs_unit_parse(val, VS_UNIT_CLOCK, &a->policy.start) != VS_OK)
-        return vs_error_set(VS_EINPUT, "--start: expected a time of day such as 07:53");
-      i++;
-    } else if (!is_validate && !strcmp(arg, "--validate"))
-      a->validate = 1;
-    else if (!is_validate && !strcmp(arg, "--csv")) {
-      if (!val)
-        return vs_error_set(VS_EINPUT, "--csv needs a file name");
-      a->csv_out = argv[++i];
-    } else if (!is_validate && !strcmp(arg, "--full"))
-      a->full = 1;
-    else if (is_validate && !strcmp(arg, "--schedule")) {
-      if (!val)
-        return vs_error_set(VS_EINPUT, "--schedule needs a CSV file");
-      a->csv_in = argv[++i];
-    } else if ((rc = vs_cli_common_option(&a->common, argc, argv, &i)) <= 0)
-      return rc < 0 ? rc : vs_error_set(VS_EINPUT, "%s: unknown option '%s' (see vdistorm %s --help)", cmd, arg, cmd);
-  }
-  if (is_validate && !a->csv_in)
+  int rc = is_validate ? vs_cli_parse(argc, argv, &vs_cmd_validate, &a->common, validate_option, a)
+                       : vs_cli_parse(argc, argv, &vs_cmd_schedule, &a->common, schedule_option, a);
+  if (rc == 0 && is_validate && !a->csv_in)
     return vs_error_set(VS_EINPUT, "validate: --schedule FILE.csv is required");
-  return 0;
+  return rc;
 }
 
 static int run_command(int argc, char **argv, int is_validate)

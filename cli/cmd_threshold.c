@@ -89,6 +89,11 @@ int vs_cli_threshold_option(vs_threshold_options *t, int argc, char **argv, int 
   return 1;
 }
 
+static int threshold_option(void *ctx, int argc, char **argv, int *i)
+{
+  return vs_cli_threshold_option(ctx, argc, argv, i);
+}
+
 static int run(int argc, char **argv)
 {
   threshold_args a = {VS_COMMON_OPTS_INIT, VS_THRESHOLD_OPTIONS_INIT, -1};
@@ -96,20 +101,8 @@ static int run(int argc, char **argv)
   int rc;
 
   a.topts.extra_steps = 1;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      help(stdout);
-      return VS_EXIT_OK;
-    }
-    if ((rc = vs_cli_threshold_option(&a.topts, argc, argv, &i)) == 0)
-      rc = vs_cli_common_option(&a.common, argc, argv, &i);
-    if (rc < 0)
-      return vs_cli_fail(rc);
-    if (rc == 0) {
-      fprintf(stderr, "vdistorm threshold: unknown option '%s' (see vdistorm threshold --help)\n", argv[i]);
-      return VS_EXIT_USAGE;
-    }
-  }
+  if ((rc = vs_cli_parse(argc, argv, &vs_cmd_threshold, &a.common, threshold_option, &a.topts)) != 0)
+    return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
   if ((rc = vs_cli_load_scenario(&a.common, &sc)) != VS_OK)
     return vs_cli_fail(rc);
   rc = vs_cli_session(sc, &a.common, body, &a, &a.exit_code);

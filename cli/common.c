@@ -379,3 +379,21 @@ void vs_print_boot(FILE *out, const vs_scenario *sc, const vs_boot_result *r)
   if (sc->storage.kind == VS_STORAGE_NAS)
     fprintf(out, "  peak uplink use     %8.1f %%   (busiest NAS uplink)\n", 100 * r->peak_link_util);
 }
+
+int vs_cli_parse(int argc, char **argv, const vs_command *cmd, vs_common_opts *common, vs_option_fn extra, void *ctx)
+{
+  for (int i = 1; i < argc; i++) {
+    int rc;
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      cmd->help(stdout);
+      return 1;
+    }
+    if ((rc = extra ? extra(ctx, argc, argv, &i) : 0) == 0)
+      rc = vs_cli_common_option(common, argc, argv, &i);
+    if (rc < 0)
+      return rc;
+    if (rc == 0)
+      return vs_error_set(VS_EINPUT, "%s: unknown option '%s' (see vdistorm %s --help)", cmd->name, argv[i], cmd->name);
+  }
+  return 0;
+}
