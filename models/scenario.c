@@ -19,8 +19,6 @@
 #define VS_KEYPATH_MAX 256
 #define VS_MESSAGE_MAX 1024
 #define VS_SECTION_MAX_KEYS 12
-/* User text quoted in a message is cut to this many bytes. */
-#define VS_QUOTE_MAX 40
 
 typedef struct {
   const char *file;       /* name used in messages */
@@ -53,21 +51,6 @@ typedef int (*vs_section_fn)(vs_loader *ld, yaml_node_t *node, vs_scenario *sc);
 /* ------------------------------------------------------------------------ */
 /* Messages                                                                  */
 
-static const char *quote(const char *text, char *buf, size_t len)
-{
-  size_t i, n = 0;
-
-  for (i = 0; text[i] && n + 4 < len && i < VS_QUOTE_MAX; i++)
-    buf[n++] = ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) ? '?' : text[i];
-  if (text[i]) {
-    size_t k;
-    for (k = 0; k < 3 && n + 1 < len; k++)
-      buf[n++] = '.';
-  }
-  buf[n] = '\0';
-  return buf;
-}
-
 /* Messages are one line whatever the user wrote in a quoted key or value. */
 static void one_line(char *msg)
 {
@@ -91,7 +74,7 @@ static const char *describe(const yaml_node_t *node, char *buf, size_t len)
   case YAML_SCALAR_NODE:
     if (node->data.scalar.length == 0)
       return "an empty value";
-    snprintf(buf, len, "the value '%s'", quote(scalar_text(node), q, sizeof(q)));
+    snprintf(buf, len, "the value '%s'", vs_quote(scalar_text(node), q, sizeof(q)));
     return buf;
   default: return "nothing";
   }
@@ -177,7 +160,7 @@ static int section_add(vs_section *s, yaml_node_t *key, yaml_node_t *value)
   i = key_index(s->keys, scalar_text(key));
   if (i < 0 || strlen(scalar_text(key)) != key->data.scalar.length) {
     join_keys(s->keys, allowed, sizeof(allowed));
-    return fail(s->ld, key, quote(scalar_text(key), q, sizeof(q)),
+    return fail(s->ld, key, vs_quote(scalar_text(key), q, sizeof(q)),
                 "unknown key (expected one of: %s)", allowed);
   }
   if (s->key_nodes[i])
@@ -300,7 +283,7 @@ static int get_quantity(vs_section *s, const char *key, vs_unit_kind kind, int r
   if (vs_unit_parse(text, kind, &x) < 0)
     return fail(s->ld, v, key, "%s", vs_error_last());
   if ((problem = range_problem(x, bound->lo, bound->lo_open, bound->hi)))
-    return fail(s->ld, v, key, "'%s' %s (expected %s %s)", quote(text, q, sizeof(q)), problem,
+    return fail(s->ld, v, key, "'%s' %s (expected %s %s)", vs_quote(text, q, sizeof(q)), problem,
                 unit_noun(kind), bound->text);
   *out = x;
   return 0;
@@ -336,7 +319,7 @@ static int get_long(vs_section *s, const char *key, int required, long lo, long 
   if (vs_parse_long(text, &x) < 0) {
     if (!integer_syntax(text))
       return fail(s->ld, v, key, "'%s' is not an integer (expected %s)",
-                  quote(text, q, sizeof(q)), expected);
+                  vs_quote(text, q, sizeof(q)), expected);
     /* Digits that overflowed a long: report them like any out-of-range value. */
     x = text[0] == '-' ? LONG_MIN : LONG_MAX;
     if (x == LONG_MAX)
@@ -345,14 +328,14 @@ static int get_long(vs_section *s, const char *key, int required, long lo, long 
   if (x > hi)
     goto too_large;
   if ((problem = range_problem((double)x, (double)lo, 0, (double)hi)))
-    return fail(s->ld, v, key, "'%s' %s (expected %s)", quote(text, q, sizeof(q)), problem,
+    return fail(s->ld, v, key, "'%s' %s (expected %s)", vs_quote(text, q, sizeof(q)), problem,
                 expected);
   *out = x;
   return 0;
 
 too_large:
   return fail(s->ld, v, key, "'%s' is too large (expected at most %ld)",
-              quote(text, q, sizeof(q)), hi);
+              vs_quote(text, q, sizeof(q)), hi);
 }
 
 static int get_int(vs_section *s, const char *key, int required, int lo, int hi, int *out)
@@ -380,7 +363,7 @@ static int get_enum(vs_section *s, const char *key, int required, const char *co
   if ((error = field(s, key, required, expected, &v, &text)) <= 0)
     return error;
   if ((i = key_index(names, text)) < 0)
-    return fail(s->ld, v, key, "bad value '%s' (expected %s)", quote(text, q, sizeof(q)),
+    return fail(s->ld, v, key, "bad value '%s' (expected %s)", vs_quote(text, q, sizeof(q)),
                 expected);
   *out = i;
   return 0;
@@ -727,7 +710,7 @@ static int load_forecast(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   v = section_value(&s, "date");
   if (sscanf(f->date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(f->date) != 10 || m < 1 || m > 12 ||
       d < 1 || d > 31)
-    return fail(ld, v, "date", "bad date '%s' (expected YYYY-MM-DD)", quote(f->date, q, sizeof(q)));
+    return fail(ld, v, "date", "bad date '%s' (expected YYYY-MM-DD)", vs_quote(f->date, q, sizeof(q)));
   if ((error = field(&s, "margin", 0, "a number of VMs >= 0, or p95", &v, &text)) < 0)
     return error;
   if (error > 0) {
@@ -738,7 +721,7 @@ static int load_forecast(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
       f->margin = (double)vms;
     else
       return fail(ld, v, "margin", "bad margin '%s' (expected a number of VMs >= 0, or p95)",
-                  quote(text, q, sizeof(q)));
+                  vs_quote(text, q, sizeof(q)));
   }
   return 0;
 }

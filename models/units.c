@@ -13,7 +13,6 @@
  * silently truncated. */
 #define VS_NUMBER_MAX 64
 /* Quoted user text is shortened so that messages stay one readable line. */
-#define VS_QUOTE_MAX 48
 
 typedef struct {
   const char *name;
@@ -84,9 +83,7 @@ const char *vs_unit_expected(vs_unit_kind kind)
   return "a value";
 }
 
-/* Copies `text` into `buf` for quoting in a message: control characters are
- * replaced so the message stays on one line, and long text is cut short. */
-static const char *quote(const char *text, char *buf, size_t len)
+const char *vs_quote(const char *text, char *buf, size_t len)
 {
   size_t i, n = 0;
 
@@ -172,10 +169,10 @@ int vs_parse_double(const char *text, double *out)
   n = scan_number(text);
   if (n == 0 || text[n] != '\0')
     return vs_error_set(VS_EINPUT, "'%s' is not a number (expected a number such as 1.2)",
-                        quote(text, q, sizeof(q)));
+                        vs_quote(text, q, sizeof(q)));
   if (convert_number(text, n, out) < 0)
     return vs_error_set(VS_EINPUT, "number '%s' is out of range (expected a finite number)",
-                        quote(text, q, sizeof(q)));
+                        vs_quote(text, q, sizeof(q)));
   return 0;
 }
 
@@ -199,13 +196,13 @@ int vs_parse_long(const char *text, long *out)
     goto not_integer;
   if (errno == ERANGE)
     return vs_error_set(VS_EINPUT, "integer '%s' is out of range (expected at most %ld)",
-                        quote(text, q, sizeof(q)), LONG_MAX);
+                        vs_quote(text, q, sizeof(q)), LONG_MAX);
   *out = v;
   return 0;
 
 not_integer:
   return vs_error_set(VS_EINPUT, "'%s' is not an integer (expected an integer such as 10)",
-                      quote(text, q, sizeof(q)));
+                      vs_quote(text, q, sizeof(q)));
 }
 
 static const vs_unit_suffix *find_suffix(const vs_unit_suffix *table, const char *unit,
@@ -285,7 +282,7 @@ static int parse_clock(const char *text, double *out)
   return 0;
 
 bad:
-  return vs_error_set(VS_EINPUT, "bad clock '%s' (expected %s)", quote(text, q, sizeof(q)),
+  return vs_error_set(VS_EINPUT, "bad clock '%s' (expected %s)", vs_quote(text, q, sizeof(q)),
                       vs_unit_expected(VS_UNIT_CLOCK));
 }
 
@@ -298,11 +295,11 @@ static int parse_fraction(const char *text, const char *unit, size_t ulen, doubl
     v /= 100.0;
   else if (ulen != 0)
     return vs_error_set(VS_EINPUT, "bad unit '%s' in '%s' (expected %s)",
-                        quote(unit, qu, sizeof(qu)), quote(text, q, sizeof(q)),
+                        vs_quote(unit, qu, sizeof(qu)), vs_quote(text, q, sizeof(q)),
                         vs_unit_expected(VS_UNIT_FRACTION));
   if (v < 0.0 || v > 1.0)
     return vs_error_set(VS_EINPUT, "fraction '%s' is out of range (expected %s)",
-                        quote(text, q, sizeof(q)), vs_unit_expected(VS_UNIT_FRACTION));
+                        vs_quote(text, q, sizeof(q)), vs_unit_expected(VS_UNIT_FRACTION));
   *out = v;
   return 0;
 }
@@ -319,10 +316,10 @@ static int parse_quantity(const char *text, vs_unit_kind kind, double *out)
   n = scan_number(text);
   if (n == 0)
     return vs_error_set(VS_EINPUT, "'%s' does not start with a number (expected %s)",
-                        quote(text, q, sizeof(q)), expected);
+                        vs_quote(text, q, sizeof(q)), expected);
   if (convert_number(text, n, &v) < 0)
     return vs_error_set(VS_EINPUT, "number out of range in '%s' (expected %s)",
-                        quote(text, q, sizeof(q)), expected);
+                        vs_quote(text, q, sizeof(q)), expected);
   unit = text + n;
   while (is_space(*unit))
     unit++;
@@ -337,15 +334,15 @@ static int parse_quantity(const char *text, vs_unit_kind kind, double *out)
   }
   if (ulen == 0)
     return vs_error_set(VS_EINPUT, "missing unit in '%s' (expected %s)",
-                        quote(text, q, sizeof(q)), expected);
+                        vs_quote(text, q, sizeof(q)), expected);
   if (unit_scale(kind, unit, ulen, &scale) < 0)
     return vs_error_set(VS_EINPUT, "bad unit '%s' in '%s' (expected %s)",
-                        quote(unit, qu, sizeof(qu)), quote(text, q, sizeof(q)), expected);
+                        vs_quote(unit, qu, sizeof(qu)), vs_quote(text, q, sizeof(q)), expected);
   v *= scale;
   /* "1e300TB" is a valid number and a valid unit but not a finite size. */
   if (!isfinite(v))
     return vs_error_set(VS_EINPUT, "number out of range in '%s' (expected %s)",
-                        quote(text, q, sizeof(q)), expected);
+                        vs_quote(text, q, sizeof(q)), expected);
   *out = v;
   return 0;
 }
@@ -377,7 +374,7 @@ int vs_unit_parse(const char *text, vs_unit_kind kind, double *out)
     return vs_error_set(VS_EINPUT, "no value given (expected %s)", vs_unit_expected(kind));
   if (trim_copy(text, buf, sizeof(buf)) < 0)
     return vs_error_set(VS_EINPUT, "value '%s' is too long (expected %s)",
-                        quote(text, q, sizeof(q)), vs_unit_expected(kind));
+                        vs_quote(text, q, sizeof(q)), vs_unit_expected(kind));
   if (buf[0] == '\0')
     return vs_error_set(VS_EINPUT, "empty value (expected %s)", vs_unit_expected(kind));
 

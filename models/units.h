@@ -16,6 +16,8 @@
 #ifndef VS_UNITS_H
 #define VS_UNITS_H
 
+#include <stddef.h>
+
 typedef enum {
   VS_UNIT_BYTES,
   VS_UNIT_BANDWIDTH,
@@ -39,6 +41,12 @@ int vs_unit_parse(const char *text, vs_unit_kind kind, double *out);
 int vs_parse_long(const char *text, long *out);
 /* Strict floating-point parse (finite, no trailing garbage). */
 int vs_parse_double(const char *text, double *out);
+
+/* User text quoted in a message is cut to this many bytes. */
+#define VS_QUOTE_MAX 40
+/* Copy `text` into `buf` for quoting in a one-line message: control
+ * characters become '?', text past VS_QUOTE_MAX bytes becomes "...". */
+const char *vs_quote(const char *text, char *buf, size_t len);
 
 /* Human description of a kind, for "expected ..." messages. */
 const char *vs_unit_expected(vs_unit_kind kind);
