@@ -56,34 +56,35 @@ static void adopt_simulated_starts(vs_sched_run *run)
   }
 }
 
+/* Re-plan jit on the boot times the simulation measured, until every VM is
+ * on time. A VM's planned boot time only ever grows (the largest measured so
+ * far, plus a guard), so each round is at least as safe as the last and the
+ * loop settles instead of chasing neighbours that moved. */
 static int tighten_jit(vs_sim *sim, const vs_capacity *cap, vs_sched_run *run)
 {
   const vs_scenario *sc = vs_sim_scenario(sim);
-  double *boot = malloc((run->sched->n ? run->sched->n : 1) * sizeof(*boot));
+  size_t n = run->sched->n;
+  double *planned = malloc((n ? n : 1) * sizeof(*planned)), *boot = malloc((n ? n : 1) * sizeof(*boot));
   int rc = VS_OK;
-  if (!boot)
-    return vs_error_set(VS_ENOMEM, "out of memory");
-  while (run->rounds < JIT_MAX_ROUNDS) {
-    int was_late = run->v.late_vms;
-    vs_schedule *before;
-    if ((rc = vs_schedule_copy(run->sched, &before)) != VS_OK)
-      break;
-    for (size_t i = 0; i < run->sched->n; i++)
-      boot[i] = run->result->ready[i] - run->result->started[i] + JIT_GUARD_S;
-    if ((rc = vs_sched_refine(run->sched, sc, cap, boot)) != VS_OK || (rc = simulate(sim, cap, run)) != VS_OK) {
-      vs_schedule_free(before);
-      break;
+  if (!planned || !boot) {
+    rc = vs_error_set(VS_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  /* Built schedules number their VMs 0..n-1. */
+  for (size_t i = 0; i < n; i++)
+    planned[i] = cap->boot_s;
+  while (run->rounds < JIT_MAX_ROUNDS && run->v.late_vms) {
+    for (size_t i = 0; i < n; i++) {
+      int vm = run->sched->entries[i].vm;
+      planned[vm] = fmax(planned[vm], run->result->ready[i] - run->result->started[i] + JIT_GUARD_S);
     }
-    /* Built schedules number their VMs 0..n-1, so ids index the old starts. */
-    double moved = 0;
-    for (size_t i = 0; i < before->n; i++)
-      boot[before->entries[i].vm] = before->entries[i].start;
-    for (size_t i = 0; i < run->sched->n; i++)
-      moved = fmax(moved, fabs(run->sched->entries[i].start - boot[run->sched->entries[i].vm]));
-    vs_schedule_free(before);
-    if (!run->v.late_vms && (!was_late || moved < 0.5))
+    for (size_t i = 0; i < n; i++)
+      boot[i] = planned[run->sched->entries[i].vm];
+    if ((rc = vs_sched_refine(run->sched, sc, cap, boot)) != VS_OK || (rc = simulate(sim, cap, run)) != VS_OK)
       break;
   }
+cleanup:
+  free(planned);
   free(boot);
   return rc;
 }
