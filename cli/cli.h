@@ -33,6 +33,7 @@ typedef struct {
 extern const vs_command vs_cmd_boot, vs_cmd_threshold, vs_cmd_run;
 /* Schedules (cmd_schedule.c, cmd_regress.c). */
 extern const vs_command vs_cmd_schedule, vs_cmd_validate, vs_cmd_regress;
+extern const vs_command vs_cmd_dataset, vs_cmd_forecast;
 
 /* Parse a common option at argv[*i] (advancing *i past its value). Returns 1
  * if it was one, 0 if not, VS_EINPUT (message set) if malformed. */

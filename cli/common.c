@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "forecast.h"
 #include "placement.h"
 #include "units.h"
 
@@ -69,7 +70,14 @@ int vs_cli_common_option(vs_common_opts *o, int argc, char **argv, int *i)
 
 int vs_cli_load_scenario(const vs_common_opts *o, vs_scenario **sc)
 {
-  return vs_scenario_load(sc, o->scenario_path ? o->scenario_path : vs_cli_default_scenario());
+  int rc = vs_scenario_load(sc, o->scenario_path ? o->scenario_path : vs_cli_default_scenario());
+  /* A forecast workload becomes ordinary demand points here, so every
+   * command plans from the forecast without knowing about it. */
+  if (rc == VS_OK && (*sc)->workload.forecast && (rc = vs_forecast_resolve_workload(*sc)) != VS_OK) {
+    vs_scenario_free(*sc);
+    *sc = NULL;
+  }
+  return rc;
 }
 
 int vs_cli_session(const vs_scenario *sc, const vs_common_opts *o, vs_sim_body_fn body, void *payload,
