@@ -9,7 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential cmake pkg-config libsimgrid-dev libyaml-dev libcjson-dev libxgboost-dev)
+PACKAGES=(build-essential cmake pkg-config libsimgrid-dev libyaml-dev libcjson-dev libxgboost-dev
+  libvirt-dev libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils busybox-static
+  linux-image-cloud-amd64 cpio kmod procps)
 
 install_missing() {
   local missing=() p
@@ -23,7 +25,8 @@ install_missing() {
   fi
   echo "quickstart: installing ${missing[*]}" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confnew "${missing[@]}" >/dev/null
 }
 
 build() { # build DIR [cmake args]
@@ -44,6 +47,11 @@ run)
 test)
   install_missing
   build build
+  # The live backend's tests need libvirt (no systemd here: start the daemons
+  # ourselves, quietly, only if they are not running) and the guest image.
+  pgrep -x virtlogd >/dev/null || virtlogd -d >/dev/null 2>&1 || true
+  pgrep -x libvirtd >/dev/null || libvirtd -d >/dev/null 2>&1 || true
+  [ -f real/guest/base.qcow2 ] || ./build/vdistorm real image -o real/guest
   (cd build && ctest --output-on-failure -j"$(nproc)")
   echo "quickstart: the same tests under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
   build build-asan -DVS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

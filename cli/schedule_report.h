@@ -4,7 +4,7 @@
 #define VS_SCHEDULE_REPORT_H
 
 #include "cli.h"
-#include "sched.h"
+#include "schedule.h"
 #include "threshold_report.h"
 #include "validate.h"
 

@@ -4,7 +4,7 @@
 #ifndef VS_VALIDATE_H
 #define VS_VALIDATE_H
 
-#include "sched.h"
+#include "schedule.h"
 #include "sim.h"
 
 typedef struct {

@@ -5,7 +5,7 @@
 #include "check.h"
 #include "error.h"
 #include "placement.h"
-#include "sched.h"
+#include "schedule.h"
 #include "units.h"
 
 static vs_scenario *load(const char *dir, const char *name)

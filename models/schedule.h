@@ -1,8 +1,8 @@
 /* Boot schedules: when each desktop is powered on, on which host, reading
  * which HDD, so that it is ready by its deadline. Plain C: the capacity the
  * schedulers rely on is measured by the simulator and handed in. */
-#ifndef VS_SCHED_H
-#define VS_SCHED_H
+#ifndef VS_SCHEDULE_H
+#define VS_SCHEDULE_H
 
 #include <stddef.h>
 #include <stdio.h>

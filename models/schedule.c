@@ -1,4 +1,4 @@
-#include "sched.h"
+#include "schedule.h"
 
 #include <errno.h>
 #include <math.h>
