@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "calendar.h"
 #include "scenario.h"
 #include "sim.h"
 
@@ -46,6 +47,8 @@ typedef int (*vs_option_fn)(void *ctx, int argc, char **argv, int *i);
  * through `extra` (may be NULL), then the common ones. 0 to go on, negative
  * (message set) on bad input. */
 int vs_cli_parse(int argc, char **argv, const vs_command *cmd, vs_common_opts *common, vs_option_fn extra, void *ctx);
+/* A date option value (YYYY-MM-DD). */
+int vs_cli_date_arg(const char *opt, const char *value, vs_date *out);
 /* Strict positive integer option value. */
 int vs_cli_int_arg(const char *opt, const char *value, int min, int max, int *out);
 /* Report an error the usual way (to stderr, "vdistorm: ...") and return the exit code. */

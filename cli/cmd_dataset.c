@@ -29,18 +29,6 @@ static void help(FILE *out)
           VS_USAGE_CSV_HEADER, DEFAULT_OUT);
 }
 
-static int date_arg(const char *opt, const char *value, vs_date *out)
-{
-  if (!value)
-    return vs_error_set(VS_EINPUT, "%s needs a date (YYYY-MM-DD)", opt);
-  if (vs_cal_parse_date(value, out) < 0) {
-    char msg[512]; /* copied: vs_error_set formats into the same buffer */
-    snprintf(msg, sizeof(msg), "%s", vs_error_last());
-    return vs_error_set(VS_EINPUT, "%s: %s", opt, msg);
-  }
-  return 0;
-}
-
 static int run(int argc, char **argv)
 {
   vs_dataset_options o = VS_DATASET_OPTIONS_INIT;
@@ -56,9 +44,9 @@ static int run(int argc, char **argv)
       help(stdout);
       return VS_EXIT_OK;
     } else if (!strcmp(a, "--from")) {
-      rc = date_arg(a, v, &o.from), i++;
+      rc = vs_cli_date_arg(a, v, &o.from), i++;
     } else if (!strcmp(a, "--to")) {
-      rc = date_arg(a, v, &o.to), i++;
+      rc = vs_cli_date_arg(a, v, &o.to), i++;
     } else if (!strcmp(a, "--seed")) {
       long s = 0;
       if (!v || vs_parse_long(v, &s) < 0 || s < 0)

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "dataset.h"
 #include "error.h"
+#include "fsutil.h"
 #include "forecast.h"
 #include "units.h"
 
@@ -69,18 +70,6 @@ typedef struct {
   /* hyper-parameters given on the command line (override --params) */
   int set_trees, set_depth, set_eta, set_subsample, set_colsample;
 } fc_args;
-
-static int date_arg(const char *opt, const char *value, vs_date *out)
-{
-  if (!value)
-    return vs_error_set(VS_EINPUT, "%s needs a date (YYYY-MM-DD)", opt);
-  if (vs_cal_parse_date(value, out) < 0) {
-    char msg[512]; /* copied: vs_error_set formats into the same buffer */
-    snprintf(msg, sizeof(msg), "%s", vs_error_last());
-    return vs_error_set(VS_EINPUT, "%s: %s", opt, msg);
-  }
-  return 0;
-}
 
 /* "a,b,c" into up to MAX_LIST doubles (ints when `ints`). */
 static int list_arg(const char *opt, const char *value, double lo, double hi, int ints, double *out, size_t *n)
@@ -171,11 +160,11 @@ static int parse(fc_args *a, int argc, char **argv)
     else if (!strcmp(o, "--params"))
       a->params_file = v;
     else if (!strcmp(o, "--from"))
-      rc = date_arg(o, v, &a->from), a->has_from = 1;
+      rc = vs_cli_date_arg(o, v, &a->from), a->has_from = 1;
     else if (!strcmp(o, "--until") || !strcmp(o, "--to"))
-      rc = date_arg(o, v, &a->to), a->has_to = 1;
+      rc = vs_cli_date_arg(o, v, &a->to), a->has_to = 1;
     else if (!strcmp(o, "--date"))
-      rc = date_arg(o, v, &a->from), a->has_from = 1;
+      rc = vs_cli_date_arg(o, v, &a->from), a->has_from = 1;
     else if (!strcmp(o, "--folds"))
       rc = vs_cli_int_arg(o, v, 2, 100, &a->folds);
     else if (!strcmp(o, "--margin"))
@@ -260,7 +249,7 @@ static int write_text_file(const char *path, const char *text)
   char tmp[4096];
   FILE *f;
   int rc;
-  if ((rc = vs_dataset_mkdir_parent(path)) < 0)
+  if ((rc = vs_fs_mkdir_parent(path)) < 0)
     return rc;
   snprintf(tmp, sizeof(tmp), "%s.tmp", path);
   if (!(f = fopen(tmp, "w")))

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "threshold_report.h"
 #include "error.h"
 #include "real.h"
 #include "threshold.h"
@@ -313,17 +314,7 @@ static int cmd_threshold(const real_args *a, const vs_scenario *sc, vs_real *rea
     exit_code = vs_cli_fail(rc);
     goto cleanup;
   }
-  o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "scenario", sc->name);
-  cJSON_AddNumberToObject(o, "threshold", tr.threshold);
-  cJSON *limits = cJSON_CreateArray(), *steps = cJSON_CreateArray();
-  for (unsigned bit = 1; bit < (1u << VS_LIMIT_COUNT); bit <<= 1)
-    if (tr.limits & bit)
-      cJSON_AddItemToArray(limits, cJSON_CreateString(vs_limit_name(bit)));
-  cJSON_AddItemToObject(o, "limits", limits);
-  cJSON_AddBoolToObject(o, "capped", tr.capped);
-  cJSON_AddNumberToObject(o, "unloaded_boot_s", tr.unloaded_boot_s);
-  cJSON_AddNumberToObject(o, "vm_io_MBps", tr.vm_io_Bps / 1e6);
+  o = vs_threshold_result_json(&tr, sc->name);
   cJSON_AddStringToObject(o, "backend", "libvirt");
   cJSON_AddStringToObject(o, "domain_type", vs_real_domain_type(real));
   if (!a->common.json) {
@@ -333,32 +324,17 @@ static int cmd_threshold(const real_args *a, const vs_scenario *sc, vs_real *rea
   for (size_t i = 0; i < tr.n_steps; i++) {
     const vs_threshold_step *st = &tr.steps[i];
     const vs_real_result *r = st->k <= c.max_k ? c.results[st->k] : NULL;
-    cJSON *s = cJSON_CreateObject(), *tripped = cJSON_CreateArray();
-    cJSON_AddNumberToObject(s, "k", st->k);
-    cJSON_AddNumberToObject(s, "all_ready_s", st->m.all_ready_s);
-    cJSON_AddNumberToObject(s, "mean_ready_s", st->m.mean_ready_s);
-    cJSON_AddNumberToObject(s, "peak_cpu_util", st->m.peak_cpu_util);
-    cJSON_AddNumberToObject(s, "io_MBps", st->io_MBps);
-    cJSON_AddNumberToObject(s, "mean_disk_MBps", st->m.mean_disk_MBps);
-    cJSON_AddNumberToObject(s, "peak_link_util", 0);
-    cJSON_AddNumberToObject(s, "slowdown", st->slowdown);
-    cJSON_AddNumberToObject(s, "max_per_disk", st->max_per_disk);
+    cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "steps"), (int)i);
     if (r) {
       cJSON_AddNumberToObject(s, "host_overhead_cpu_util", r->host_overhead_cpu_util);
       cJSON_AddNumberToObject(s, "read_MB", r->read_bytes / 1e6);
       cJSON_AddNumberToObject(s, "not_ready", r->not_ready);
     }
-    for (unsigned bit = 1; bit < (1u << VS_LIMIT_COUNT); bit <<= 1)
-      if (st->limits & bit)
-        cJSON_AddItemToArray(tripped, cJSON_CreateString(vs_limit_name(bit)));
-    cJSON_AddItemToObject(s, "limits", tripped);
-    cJSON_AddItemToArray(steps, s);
     if (!a->common.json)
       printf("%6d %8.1f s %8.1f s %8.0f%% %8.1f%% %10.2f %8.1f  %s\n", st->k, st->m.all_ready_s, st->m.mean_ready_s,
              100 * st->m.peak_cpu_util, r ? 100 * r->host_overhead_cpu_util : 0, st->m.mean_disk_MBps,
              r ? r->read_bytes / 1e6 : 0, vs_limits_format(st->limits, lim, sizeof(lim)));
   }
-  cJSON_AddItemToObject(o, "steps", steps);
   if (a->common.json)
     vs_json_print(o);
   else

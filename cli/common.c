@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "calendar.h"
 #include "error.h"
+#include "fsutil.h"
 #include "forecast.h"
 #include "placement.h"
 #include "units.h"
@@ -100,24 +102,6 @@ struct vs_outdir {
   int committed;
 };
 
-static int mkdir_p(const char *path)
-{
-  char buf[PATH_MAX];
-  if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-    return vs_error_set(VS_EIO, "%s: path too long", path);
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-      return vs_error_set(VS_EIO, "%s: cannot create directory: %s", buf, strerror(errno));
-    *p = '/';
-  }
-  if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-    return vs_error_set(VS_EIO, "%s: cannot create directory: %s", buf, strerror(errno));
-  return VS_OK;
-}
-
 static char *dup_printf(const char *fmt, const char *a, const char *b)
 {
   size_t len = strlen(fmt) + strlen(a) + strlen(b) + 32;
@@ -145,7 +129,7 @@ int vs_outdir_open(vs_outdir **out, const vs_common_opts *o, const vs_scenario *
     rc = vs_error_set(VS_ENOMEM, "out of memory");
     goto fail;
   }
-  if ((rc = mkdir_p(d->tmp)) != VS_OK)
+  if ((rc = vs_fs_mkdir_p(d->tmp)) != VS_OK)
     goto fail;
   *out = d;
   return VS_OK;
@@ -174,23 +158,6 @@ int vs_outdir_close_file(vs_outdir *d, FILE *f, const char *name)
   return VS_OK;
 }
 
-static void remove_tree(const char *dir)
-{
-  DIR *dp = opendir(dir);
-  struct dirent *e;
-  if (!dp)
-    return;
-  while ((e = readdir(dp))) {
-    char path[PATH_MAX];
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-      continue;
-    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-    unlink(path);
-  }
-  closedir(dp);
-  rmdir(dir);
-}
-
 int vs_outdir_commit(vs_outdir *d)
 {
   DIR *dp;
@@ -202,7 +169,7 @@ int vs_outdir_commit(vs_outdir *d)
     d->committed = 1;
     return VS_OK;
   }
-  if ((rc = mkdir_p(d->final)) != VS_OK)
+  if ((rc = vs_fs_mkdir_p(d->final)) != VS_OK)
     return rc;
   if (!(dp = opendir(d->tmp)))
     return vs_error_set(VS_EIO, "%s: cannot read: %s", d->tmp, strerror(errno));
@@ -228,7 +195,7 @@ void vs_outdir_free(vs_outdir *d)
   if (!d)
     return;
   if (!d->committed && d->tmp)
-    remove_tree(d->tmp);
+    vs_fs_remove_tree(d->tmp);
   free(d->final);
   free(d->tmp);
   free(d);
@@ -404,4 +371,13 @@ int vs_cli_parse(int argc, char **argv, const vs_command *cmd, vs_common_opts *c
       return vs_error_set(VS_EINPUT, "%s: unknown option '%s' (see vdistorm %s --help)", cmd->name, argv[i], cmd->name);
   }
   return 0;
+}
+
+int vs_cli_date_arg(const char *opt, const char *value, vs_date *out)
+{
+  if (!value)
+    return vs_error_set(VS_EINPUT, "%s needs a date (YYYY-MM-DD)", opt);
+  if (vs_cal_parse_date(value, out) < 0)
+    return vs_error_set(VS_EINPUT, "%s: %s", opt, vs_error_last());
+  return VS_OK;
 }

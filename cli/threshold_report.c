@@ -144,23 +144,28 @@ void vs_threshold_print(FILE *out, const vs_threshold_run *run)
     explain(out, sc, st);
 }
 
-cJSON *vs_threshold_json(const vs_threshold_run *run)
+static cJSON *limits_json(unsigned limits)
 {
-  const vs_threshold_result *res = &run->res;
-  cJSON *o = cJSON_CreateObject(), *limits = cJSON_CreateArray(), *steps = cJSON_CreateArray();
-
-  cJSON_AddStringToObject(o, "scenario", vs_sim_scenario(run->sim)->name);
-  cJSON_AddNumberToObject(o, "threshold", res->threshold);
+  cJSON *a = cJSON_CreateArray();
   for (unsigned bit = 1; bit < (1u << VS_LIMIT_COUNT); bit <<= 1)
-    if (res->limits & bit)
-      cJSON_AddItemToArray(limits, cJSON_CreateString(vs_limit_name(bit)));
-  cJSON_AddItemToObject(o, "limits", limits);
+    if (limits & bit)
+      cJSON_AddItemToArray(a, cJSON_CreateString(vs_limit_name(bit)));
+  return a;
+}
+
+cJSON *vs_threshold_result_json(const vs_threshold_result *res, const char *scenario)
+{
+  cJSON *o = cJSON_CreateObject(), *steps = cJSON_CreateArray();
+
+  cJSON_AddStringToObject(o, "scenario", scenario);
+  cJSON_AddNumberToObject(o, "threshold", res->threshold);
+  cJSON_AddItemToObject(o, "limits", limits_json(res->limits));
   cJSON_AddBoolToObject(o, "capped", res->capped);
   cJSON_AddNumberToObject(o, "unloaded_boot_s", res->unloaded_boot_s);
   cJSON_AddNumberToObject(o, "vm_io_MBps", res->vm_io_Bps / 1e6);
   for (size_t i = 0; i < res->n_steps; i++) {
     const vs_threshold_step *st = &res->steps[i];
-    cJSON *s = cJSON_CreateObject(), *tripped = cJSON_CreateArray();
+    cJSON *s = cJSON_CreateObject();
     cJSON_AddNumberToObject(s, "k", st->k);
     cJSON_AddNumberToObject(s, "all_ready_s", st->m.all_ready_s);
     cJSON_AddNumberToObject(s, "mean_ready_s", st->m.mean_ready_s);
@@ -170,14 +175,16 @@ cJSON *vs_threshold_json(const vs_threshold_run *run)
     cJSON_AddNumberToObject(s, "peak_link_util", st->m.peak_link_util);
     cJSON_AddNumberToObject(s, "slowdown", st->slowdown);
     cJSON_AddNumberToObject(s, "max_per_disk", st->max_per_disk);
-    for (unsigned bit = 1; bit < (1u << VS_LIMIT_COUNT); bit <<= 1)
-      if (st->limits & bit)
-        cJSON_AddItemToArray(tripped, cJSON_CreateString(vs_limit_name(bit)));
-    cJSON_AddItemToObject(s, "limits", tripped);
+    cJSON_AddItemToObject(s, "limits", limits_json(st->limits));
     cJSON_AddItemToArray(steps, s);
   }
   cJSON_AddItemToObject(o, "steps", steps);
   return o;
+}
+
+cJSON *vs_threshold_json(const vs_threshold_run *run)
+{
+  return vs_threshold_result_json(&run->res, vs_sim_scenario(run->sim)->name);
 }
 
 int vs_threshold_write_csv(vs_outdir *d, const char *prefix, const vs_threshold_run *run)

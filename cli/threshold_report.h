@@ -22,6 +22,8 @@ void vs_threshold_run_clear(vs_threshold_run *run);
 const vs_boot_result *vs_threshold_run_result(const vs_threshold_run *run, int k);
 
 cJSON *vs_threshold_json(const vs_threshold_run *run);
+/* The threshold JSON contract for any backend's search result. */
+cJSON *vs_threshold_result_json(const vs_threshold_result *res, const char *scenario);
 void vs_threshold_print(FILE *out, const vs_threshold_run *run);
 int vs_threshold_write_csv(vs_outdir *d, const char *prefix, const vs_threshold_run *run);
 

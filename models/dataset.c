@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fsutil.h"
 
 const char *const vs_usage_feature_names[VS_USAGE_FEATURES] = {"Year", "Month",   "Day",    "Wday",
                                                                 "Hour", "Holiday", "Lmonth", "Lday"};
@@ -145,36 +146,13 @@ int vs_dataset_write_stream(FILE *f, const vs_usage_row *rows, size_t n)
   return 0;
 }
 
-int vs_dataset_mkdir_parent(const char *path)
-{
-  char buf[PATH_MAX];
-  char *slash;
-
-  if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-    return vs_error_set(VS_EIO, "%s: path too long", path);
-  if (!(slash = strrchr(buf, '/')) || slash == buf)
-    return 0;
-  *slash = '\0';
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-      return vs_error_set(VS_EIO, "%s: cannot create directory: %s", buf, strerror(errno));
-    *p = '/';
-  }
-  if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-    return vs_error_set(VS_EIO, "%s: cannot create directory: %s", buf, strerror(errno));
-  return 0;
-}
-
 int vs_dataset_write_csv(const char *path, const vs_usage_row *rows, size_t n)
 {
   char tmp[PATH_MAX];
   FILE *f = NULL;
   int error;
 
-  if ((error = vs_dataset_mkdir_parent(path)) < 0)
+  if ((error = vs_fs_mkdir_parent(path)) < 0)
     return error;
   if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof(tmp))
     return vs_error_set(VS_EIO, "%s: path too long", path);

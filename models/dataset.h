@@ -62,9 +62,6 @@ int vs_dataset_write_stream(FILE *f, const vs_usage_row *rows, size_t n);
 /* Write rows as CSV to `path` atomically (a temporary sibling renamed into
  * place), creating missing parent directories. */
 int vs_dataset_write_csv(const char *path, const vs_usage_row *rows, size_t n);
-/* mkdir -p of the directory part of `path` (nothing to do without one). */
-int vs_dataset_mkdir_parent(const char *path);
-
 /* The PRNG (exposed for tests): splitmix64 and an unbiased integer in
  * [lo, hi] by rejection. *state is advanced. */
 uint64_t vs_splitmix64(uint64_t *state);

@@ -1,12 +1,17 @@
 #include "error.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char last_error[1024];
 
+/* Formatted aside first: callers may pass vs_error_last() itself as an
+ * argument (to prefix a lower-level message with its file and line). */
 int vs_error_setv(int code, const char *fmt, va_list ap)
 {
-  vsnprintf(last_error, sizeof(last_error), fmt, ap);
+  char msg[sizeof(last_error)];
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  memcpy(last_error, msg, sizeof(msg));
   return code;
 }
 

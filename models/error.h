@@ -14,7 +14,8 @@ enum {
 };
 
 /* Replace the last error message; printf-style. Always returns `code` so that
- * callers can write `return vs_error_set(VS_EINPUT, ...)`. */
+ * callers can write `return vs_error_set(VS_EINPUT, ...)`. vs_error_last()
+ * may be one of the arguments ("%s:%d: %s", file, line, vs_error_last()). */
 int vs_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int vs_error_setv(int code, const char *fmt, va_list ap);
 /* The message of the last error set on this thread, or "" if none. */

@@ -15,6 +15,7 @@
 #include <xgboost/c_api.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "units.h"
 
 /* Written into every model so that a foreign XGBoost file is refused. */
@@ -107,18 +108,16 @@ static char *trim(char *s)
   return s;
 }
 
-/* Prefix the last error message: "<prefix>: <message>". The message is
- * copied first because vs_error_set formats into the same buffer. */
+/* Prefix the last error message: "<prefix>: <message>". */
 static int prefix_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int prefix_error(int code, const char *fmt, ...)
 {
-  char msg[1024], pre[512];
+  char pre[512];
   va_list ap;
-  snprintf(msg, sizeof(msg), "%s", vs_error_last());
   va_start(ap, fmt);
   vsnprintf(pre, sizeof(pre), fmt, ap);
   va_end(ap);
-  return vs_error_set(code, "%s: %s", pre, msg);
+  return vs_error_set(code, "%s: %s", pre, vs_error_last());
 }
 
 /* "FILE:LINE: <message>". */
@@ -672,7 +671,7 @@ int vs_forecast_save(const vs_forecast_model *m, const char *path)
   char tmp[PATH_MAX];
   int error = 0;
 
-  if ((error = vs_dataset_mkdir_parent(path)) < 0)
+  if ((error = vs_fs_mkdir_parent(path)) < 0)
     return error;
   /* XGBoost picks the format from the extension: keep ".json" last. */
   if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld.json", path, (long)getpid()) >= (int)sizeof(tmp))

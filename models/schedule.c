@@ -447,13 +447,10 @@ static int split(char *line, char **fields)
   }
 }
 
-/* Prefix the last error (set by a parser) with FILE:LINE and `what`. The
- * message is copied first: vs_error_set writes the buffer it would read. */
+/* Prefix the last error (set by a parser) with FILE:LINE and `what`. */
 static int row_error(const char *path, int line_no, const char *what)
 {
-  char msg[512];
-  snprintf(msg, sizeof(msg), "%s", vs_error_last());
-  return vs_error_set(VS_EINPUT, "%s:%d: %s%s", path, line_no, what, msg);
+  return vs_error_set(VS_EINPUT, "%s:%d: %s%s", path, line_no, what, vs_error_last());
 }
 
 static int read_row(const char *path, int line_no, char *line, const vs_scenario *sc, vs_sched_entry *e)

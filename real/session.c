@@ -23,6 +23,7 @@
 #include <libvirt/virterror.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "real.h"
 
 /* The only global: set by the signal handler, polled by the run loop. */
@@ -98,23 +99,6 @@ static char *join(const char *dir, const char *name)
   return s;
 }
 
-static void remove_tree(const char *dir)
-{
-  DIR *dp = opendir(dir);
-  struct dirent *e;
-  if (!dp)
-    return;
-  while ((e = readdir(dp))) {
-    char path[PATH_MAX];
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-      continue;
-    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-    unlink(path);
-  }
-  closedir(dp);
-  rmdir(dir);
-}
-
 /* Run a program without a shell; 0 when it exited with status 0. (fork and
  * exec rather than posix_spawn: models/sched.h shadows <sched.h>.) */
 static int spawn_wait(char *const argv[])
@@ -176,7 +160,7 @@ int vs_real_cleanup_leftovers(vs_real *r, int *n_cleaned)
       continue;
     char *path = join(r->image_dir, e->d_name);
     if (path)
-      remove_tree(path);
+      vs_fs_remove_tree(path);
     free(path);
   }
   if (dp)
@@ -370,7 +354,7 @@ void vs_real_free(vs_real *r)
     if (r->hosts[i].conn)
       virConnectClose(r->hosts[i].conn);
   if (r->workdir)
-    remove_tree(r->workdir);
+    vs_fs_remove_tree(r->workdir);
   free(r->hosts);
   free(r->image_dir);
   free(r->kernel);
