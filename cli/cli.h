@@ -36,6 +36,7 @@ extern const vs_command vs_cmd_boot, vs_cmd_threshold, vs_cmd_run;
 extern const vs_command vs_cmd_schedule, vs_cmd_validate, vs_cmd_regress;
 extern const vs_command vs_cmd_dataset, vs_cmd_forecast;
 extern const vs_command vs_cmd_real, vs_cmd_calibrate;
+extern const vs_command vs_cmd_plot;
 
 /* Parse a common option at argv[*i] (advancing *i past its value). Returns 1
  * if it was one, 0 if not, VS_EINPUT (message set) if malformed. */

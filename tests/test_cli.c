@@ -174,6 +174,35 @@ static void main_job(void)
   }
 }
 
+/* Figures from the main job's folder: real PNGs, and clear errors. */
+static void plots(void)
+{
+  char dir[512], *out;
+  snprintf(dir, sizeof(dir), "%s/run", tmp);
+  CHECK(run_cmd(&out, "%s plot %s", bin, dir) == 0);
+  const char *pngs[] = {"threshold.png", "jit-timeseries.png", "braids-waves-timeseries.png",
+                        "all-at-once-timeseries.png", "threshold-k10-timeseries.png"};
+  for (int i = 0; i < 5; i++) {
+    char path[700], magic[8] = {0};
+    snprintf(path, sizeof(path), "%s/%s", dir, pngs[i]);
+    CHECK_STR_CONTAINS(out, pngs[i]);
+    FILE *f = fopen(path, "rb");
+    CHECK_MSG(f && fread(magic, 1, 8, f) == 8 && !memcmp(magic, "\x89PNG\r\n\x1a\n", 8), "%s is not a PNG", path);
+    if (f) {
+      fseek(f, 0, SEEK_END);
+      CHECK_MSG(ftell(f) > 10000, "%s is nearly empty", path);
+      fclose(f);
+    }
+  }
+  free(out);
+  CHECK(run_cmd(&out, "%s plot %s/no-such-folder 2>&1", bin, tmp) == 2);
+  CHECK_STR_CONTAINS(out, "no-such-folder: cannot read");
+  free(out);
+  CHECK(run_cmd(&out, "mkdir -p %s/empty && %s plot %s/empty 2>&1", tmp, bin, tmp) == 2);
+  CHECK_STR_CONTAINS(out, "nothing to plot");
+  free(out);
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 3 || !mkdtemp(tmp))
@@ -184,6 +213,7 @@ int main(int argc, char **argv)
   bad_scenario();
   boot_outputs();
   main_job();
+  plots();
   char *out;
   run_cmd(&out, "rm -rf %s", tmp);
   free(out);
