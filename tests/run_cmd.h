@@ -58,6 +58,35 @@ static inline cJSON *run_json(const char *fmt, ...)
   return j;
 }
 
+/* A whole file, NUL-terminated (malloc'ed; NULL if unreadable); its length
+ * in *len when len is not NULL. */
+static inline char *slurp_file(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  rewind(f);
+  char *s = malloc((size_t)n + 1);
+  size_t got = s ? fread(s, 1, (size_t)n, f) : 0;
+  if (s)
+    s[got] = '\0';
+  if (len)
+    *len = got;
+  fclose(f);
+  return s;
+}
+
+static inline void write_file(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  if (f) {
+    fputs(text, f);
+    fclose(f);
+  }
+}
+
 static inline double jnum(const cJSON *o, const char *key)
 {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);

@@ -16,20 +16,6 @@ static int exists(const char *path)
   return stat(path, &st) == 0;
 }
 
-static char *slurp(const char *path)
-{
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  rewind(f);
-  char *s = malloc((size_t)n + 1);
-  s[fread(s, 1, (size_t)n, f)] = '\0';
-  fclose(f);
-  return s;
-}
-
 static int count_lines(const char *s)
 {
   int n = 0;
@@ -101,14 +87,14 @@ static void boot_outputs(void)
   CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "ready_s")) == 4);
 
   snprintf(path, sizeof(path), "%s/summary.json", dir);
-  char *summary = slurp(path);
+  char *summary = slurp_file(path, NULL);
   cJSON *saved = summary ? cJSON_Parse(summary) : NULL;
   CHECK(saved && jnum(saved, "all_ready_s") == jnum(j, "all_ready_s"));
   cJSON_Delete(saved);
   free(summary);
 
   snprintf(path, sizeof(path), "%s/vms.csv", dir);
-  char *vms = slurp(path);
+  char *vms = slurp_file(path, NULL);
   CHECK(count_lines(vms) == 5);
   free(vms);
 

@@ -5,33 +5,12 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "run_cmd.h"
 #include "dataset.h"
 #include "error.h"
 #include "forecast.h"
 
 static char tmp[] = "/tmp/vdistorm-test-dataset-XXXXXX";
-
-static char *slurp(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  rewind(f);
-  char *s = malloc((size_t)n + 1);
-  *len = fread(s, 1, (size_t)n, f);
-  s[*len] = '\0';
-  fclose(f);
-  return s;
-}
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "w");
-  fputs(text, f);
-  fclose(f);
-}
 
 static const vs_usage_row *find(const vs_usage_row *r, size_t n, int y, int m, int d, int h)
 {
@@ -133,7 +112,7 @@ static void reproducible(void)
   o.seed = 43;
   CHECK(vs_dataset_generate(&o, &r, &n) == 0 && vs_dataset_write_csv(c, r, n) == 0);
   free(r);
-  char *sa = slurp(a, &la), *sb = slurp(b, &lb), *sc = slurp(c, &lc);
+  char *sa = slurp_file(a, &la), *sb = slurp_file(b, &lb), *sc = slurp_file(c, &lc);
   CHECK(sa && sb && sc);
   CHECK_MSG(la == lb && sa && sb && memcmp(sa, sb, la) == 0, "same seed, different files");
   CHECK_MSG(!(la == lc && sa && sc && memcmp(sa, sc, la) == 0), "different seeds, same file");

@@ -15,27 +15,6 @@
 static const char *bin, *src;
 static char tmp[] = "/tmp/vdistorm-test-forecast-XXXXXX";
 
-static char *slurp(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  rewind(f);
-  char *s = malloc((size_t)n + 1);
-  s[fread(s, 1, (size_t)n, f)] = '\0';
-  fclose(f);
-  return s;
-}
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "w");
-  fputs(text, f);
-  fclose(f);
-}
-
 /* The paper's data set and split: train 2013-2022, validate 2023. */
 static vs_usage_row *rows;
 static size_t n_rows, n_train;
@@ -95,7 +74,7 @@ static void train_evaluate_reload(void)
     CHECK(vs_forecast_predict_rows(m, val, n_val, a) == 0 && vs_forecast_predict_rows(back, val, n_val, b) == 0);
     CHECK_MSG(memcmp(a, b, n_val * sizeof(float)) == 0, "reloaded model predicts differently");
   }
-  char *json = slurp(path);
+  char *json = slurp_file(path, NULL);
   CHECK_STR_CONTAINS(json, "\"vdistorm_nthread\":\"2\"");
   CHECK_STR_CONTAINS(json, "\"vdistorm_seed\":\"42\"");
   CHECK_STR_CONTAINS(json, "\"vdistorm_features\":\"Year,Month,Day,Wday,Hour,Holiday,Lmonth,Lday\"");
@@ -234,7 +213,7 @@ static int write_scenario(const char *path, const char *model, const char *date,
 {
   char from[256], *text, *p, *out;
   snprintf(from, sizeof(from), "%s/scenarios/forecast-day.yaml", src);
-  if (!(text = slurp(from)))
+  if (!(text = slurp_file(from, NULL)))
     return -1;
   out = malloc(strlen(text) + 512);
   out[0] = '\0';
