@@ -77,6 +77,8 @@ void vs_outdir_free(vs_outdir *d); /* removes everything unless committed */
 /* JSON and CSV renderings of simulation results. */
 cJSON *vs_json_boot(const vs_boot_result *r);
 int vs_json_write(vs_outdir *d, const char *name, const cJSON *obj);
+/* Read a JSON file (up to 16 MiB): VS_EIO if unreadable, VS_EINPUT if not JSON. */
+int vs_json_read(const char *path, cJSON **out);
 void vs_json_print(const cJSON *obj);
 int vs_csv_boot(vs_outdir *d, const char *prefix, const vs_sim *sim, const vs_boot_result *r);
 

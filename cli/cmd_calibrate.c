@@ -67,24 +67,10 @@ static int load_measured(measured_t *m, const char *dir)
 {
   char path[4096];
   snprintf(path, sizeof(path), "%s/summary.json", dir);
-  FILE *f = fopen(path, "rb");
-  char *buf = NULL;
-  long len;
-  int rc = VS_OK;
-  if (!f)
-    return vs_error_set(VS_EIO, "%s: cannot read: %s", path, strerror(errno));
-  if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || len > (16l << 20) || fseek(f, 0, SEEK_SET) != 0 ||
-      !(buf = malloc((size_t)len + 1)) || fread(buf, 1, (size_t)len, f) != (size_t)len) {
-    fclose(f);
-    free(buf);
-    return vs_error_set(VS_EIO, "%s: cannot read", path);
-  }
-  fclose(f);
-  buf[len] = '\0';
-  cJSON *o = cJSON_Parse(buf);
-  free(buf);
-  if (!o)
-    return vs_error_set(VS_EINPUT, "%s: not JSON", path);
+  cJSON *o;
+  int rc = vs_json_read(path, &o);
+  if (rc != VS_OK)
+    return rc;
   const cJSON *backend = cJSON_GetObjectItem(o, "backend"), *steps = cJSON_GetObjectItem(o, "steps");
   if (!cJSON_IsString(backend) || strcmp(backend->valuestring, "libvirt") != 0)
     rc = vs_error_set(VS_EINPUT, "%s: not a live run (expected \"backend\": \"libvirt\")", path);

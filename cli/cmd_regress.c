@@ -122,25 +122,6 @@ static void baseline_path(const char *dir, const char *scenario, const char *pol
   snprintf(out, len, "%s/%s.json", dir, name);
 }
 
-static cJSON *read_json(const char *path)
-{
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  rewind(f);
-  char *s = malloc((size_t)n + 1);
-  cJSON *j = NULL;
-  if (s && fread(s, 1, (size_t)n, f) == (size_t)n) {
-    s[n] = '\0';
-    j = cJSON_Parse(s);
-  }
-  free(s);
-  fclose(f);
-  return j;
-}
-
 static double metric_value(const cJSON *o, const char *key)
 {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -216,7 +197,7 @@ static int check_pair(const regress_args *a, const char *scenario, const char *p
     cJSON_Delete(run);
     return rc != VS_OK;
   }
-  old = read_json(path);
+  vs_json_read(path, &old); /* unreadable or not JSON: no baseline, said below */
   const cJSON *om = cJSON_GetObjectItemCaseSensitive(old, "metrics");
   if (!om) {
     printf("  NO BASELINE: %s (create it with vdistorm regress --update)\n", path);

@@ -234,6 +234,27 @@ void vs_json_print(const cJSON *obj)
   }
 }
 
+int vs_json_read(const char *path, cJSON **out)
+{
+  FILE *f = fopen(path, "rb");
+  char *buf = NULL;
+  long len;
+  *out = NULL;
+  if (!f)
+    return vs_error_set(VS_EIO, "%s: cannot read: %s", path, strerror(errno));
+  if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || len > (16l << 20) || fseek(f, 0, SEEK_SET) != 0 ||
+      !(buf = malloc((size_t)len + 1)) || fread(buf, 1, (size_t)len, f) != (size_t)len) {
+    fclose(f);
+    free(buf);
+    return vs_error_set(VS_EIO, "%s: cannot read", path);
+  }
+  fclose(f);
+  buf[len] = '\0';
+  *out = cJSON_Parse(buf);
+  free(buf);
+  return *out ? VS_OK : vs_error_set(VS_EINPUT, "%s: not JSON", path);
+}
+
 int vs_json_write(vs_outdir *d, const char *name, const cJSON *obj)
 {
   char *text = cJSON_Print(obj);
