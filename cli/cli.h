@@ -6,9 +6,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "calendar.h"
-#include "scenario.h"
-#include "sim.h"
+#include "demand/calendar.h"
+#include "scenario/scenario.h"
+#include "sim/sim.h"
 
 /* Exit codes. */
 enum { VS_EXIT_OK = 0, VS_EXIT_FAIL = 1, VS_EXIT_USAGE = 2 };

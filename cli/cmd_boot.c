@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "error.h"
+#include "core/error.h"
 
 typedef struct {
   vs_common_opts common;

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "error.h"
-#include "real.h"
-#include "units.h"
+#include "core/error.h"
+#include "real/real.h"
+#include "core/units.h"
 
 #define MAX_K 256
 

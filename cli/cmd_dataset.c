@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "demand/calendar.h"
 #include "cli.h"
-#include "dataset.h"
-#include "error.h"
-#include "units.h"
+#include "demand/dataset.h"
+#include "core/error.h"
+#include "core/units.h"
 
 #define DEFAULT_OUT "data/usage.csv"
 

@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "demand/calendar.h"
 #include "cli.h"
-#include "dataset.h"
-#include "error.h"
-#include "fsutil.h"
-#include "forecast.h"
-#include "units.h"
+#include "demand/dataset.h"
+#include "core/error.h"
+#include "core/fsutil.h"
+#include "demand/forecast.h"
+#include "core/units.h"
 
 #define DEFAULT_DATA "data/usage.csv"
 #define DEFAULT_MODEL "data/usage-model.json"

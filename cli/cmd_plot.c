@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "error.h"
-#include "plot.h"
+#include "core/error.h"
+#include "plots/plot.h"
 
 typedef struct {
   const char *dir;

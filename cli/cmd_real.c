@@ -10,10 +10,10 @@
 
 #include "cli.h"
 #include "threshold_report.h"
-#include "error.h"
-#include "real.h"
-#include "threshold.h"
-#include "units.h"
+#include "core/error.h"
+#include "real/real.h"
+#include "plan/threshold.h"
+#include "core/units.h"
 
 typedef struct {
   vs_common_opts common;

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "error.h"
+#include "core/error.h"
 
 #define DEFAULT_DIR "results/baselines"
 

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "error.h"
+#include "core/error.h"
 #include "schedule_report.h"
-#include "units.h"
+#include "core/units.h"
 
 typedef struct {
   vs_common_opts common;

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "error.h"
-#include "threshold.h"
+#include "core/error.h"
+#include "plan/threshold.h"
 #include "threshold_report.h"
 
 typedef struct {

@@ -9,12 +9,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "calendar.h"
-#include "error.h"
-#include "fsutil.h"
-#include "forecast.h"
-#include "placement.h"
-#include "units.h"
+#include "demand/calendar.h"
+#include "core/error.h"
+#include "core/fsutil.h"
+#include "demand/forecast.h"
+#include "scenario/placement.h"
+#include "core/units.h"
 
 #define DEFAULT_SCENARIO "scenarios/braids-case-study.yaml"
 

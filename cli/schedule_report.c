@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "placement.h"
-#include "units.h"
+#include "core/error.h"
+#include "scenario/placement.h"
+#include "core/units.h"
 
 #define JIT_MAX_ROUNDS 6
 /* Added to each simulated boot time when jit re-plans: boots shift a little

@@ -4,9 +4,9 @@
 #define VS_SCHEDULE_REPORT_H
 
 #include "cli.h"
-#include "schedule.h"
+#include "plan/schedule.h"
 #include "threshold_report.h"
-#include "validate.h"
+#include "plan/validate.h"
 
 /* A schedule with its simulation. */
 typedef struct {

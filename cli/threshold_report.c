@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 void vs_threshold_run_init(vs_threshold_run *run, vs_sim *sim, const vs_threshold_options *opts, int progress)
 {

@@ -4,7 +4,7 @@
 #define VS_THRESHOLD_REPORT_H
 
 #include "cli.h"
-#include "threshold.h"
+#include "plan/threshold.h"
 
 typedef struct {
   vs_sim *sim;

@@ -1,8 +1,8 @@
 /* libFuzzer target for vs_scenario_load_buffer. Besides the sanitizers'
  * findings, it traps when the loader breaks its own contract: a failure
  * must leave *out NULL and a one-line message that starts with the name. */
-#include "error.h"
-#include "scenario.h"
+#include "core/error.h"
+#include "scenario/scenario.h"
 
 #include <stddef.h>
 #include <stdint.h>

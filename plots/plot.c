@@ -1,4 +1,4 @@
-#include "plot.h"
+#include "plots/plot.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "fsutil.h"
-#include "units.h"
+#include "core/error.h"
+#include "core/fsutil.h"
+#include "core/units.h"
 
 #ifndef VS_PLOTS_DIR_DEFAULT
 #define VS_PLOTS_DIR_DEFAULT "plots"

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "real.h"
-#include "units.h"
+#include "core/error.h"
+#include "real/real.h"
+#include "core/units.h"
 
 #define N_PARAMS 5
 

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 /* Console line the guest prints when its boot is done (real/guest/init.sh). */
 #define VS_REAL_READY_MARKER "VDISTORM-READY"

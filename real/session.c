@@ -22,9 +22,9 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "error.h"
-#include "fsutil.h"
-#include "real.h"
+#include "core/error.h"
+#include "core/fsutil.h"
+#include "real/real.h"
 
 /* The only global: set by the signal handler, polled by the run loop. */
 static volatile sig_atomic_t g_interrupted;

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "real.h"
-#include "units.h"
+#include "core/error.h"
+#include "real/real.h"
+#include "core/units.h"
 
 char *vs_real_xml_escape(const char *in)
 {

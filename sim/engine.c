@@ -40,9 +40,9 @@
 #include <simgrid/plugins/load.h>
 #include <simgrid/semaphore.h>
 
-#include "error.h"
-#include "sim.h"
-#include "sim_internal.h"
+#include "core/error.h"
+#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 /* Boot actors are shallow and a site runs 100,000 of them at once (a reader
  * and a VM per booting desktop). Their stacks are 64 KiB without guard pages:

@@ -13,9 +13,9 @@
  * boots cost O(n^2). The CPU model updates lazily. */
 #include <stdio.h>
 
-#include "error.h"
-#include "sim.h"
-#include "sim_internal.h"
+#include "core/error.h"
+#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 static double peak_factor(const vs_hdd_model *hdd)
 {

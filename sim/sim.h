@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 typedef struct vs_sim vs_sim;
 

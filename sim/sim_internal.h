@@ -2,7 +2,7 @@
 #ifndef VS_SIM_INTERNAL_H
 #define VS_SIM_INTERNAL_H
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 /* The bandwidth SimGrid's disk is given: the best point of the concurrency
  * curve. Fewer or more readers cost extra "seek bytes" (see engine.c). */

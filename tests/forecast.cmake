@@ -3,12 +3,12 @@
 # vdistorm binary (JSON contracts, FILE:LINE errors, exit codes).
 add_executable(test_dataset ${CMAKE_CURRENT_SOURCE_DIR}/test_dataset.c)
 target_include_directories(test_dataset PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(test_dataset PRIVATE vsmodels)
+target_link_libraries(test_dataset PRIVATE vsdemand)
 add_test(NAME dataset COMMAND test_dataset)
 
 add_executable(test_forecast ${CMAKE_CURRENT_SOURCE_DIR}/test_forecast.c)
 target_include_directories(test_forecast PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(test_forecast PRIVATE vsmodels PkgConfig::CJSON m)
+target_link_libraries(test_forecast PRIVATE vsdemand PkgConfig::CJSON m)
 add_test(NAME forecast COMMAND test_forecast $<TARGET_FILE:vdistorm> ${PROJECT_SOURCE_DIR})
 # XGBoost runs 2 threads (nthread is set explicitly); tell CTest so that a
 # parallel ctest -j does not oversubscribe the machine. libgomp's default

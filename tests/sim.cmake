@@ -10,7 +10,7 @@ add_test(NAME paper_figures COMMAND test_paper $<TARGET_FILE:vdistorm> ${VS_SCEN
 
 add_executable(test_threshold ${CMAKE_CURRENT_SOURCE_DIR}/test_threshold.c)
 target_include_directories(test_threshold PRIVATE ${VS_TEST_INC})
-target_link_libraries(test_threshold PRIVATE vsmodels)
+target_link_libraries(test_threshold PRIVATE vsplan)
 add_test(NAME threshold_search COMMAND test_threshold ${VS_SCENARIOS})
 
 add_executable(test_cli ${CMAKE_CURRENT_SOURCE_DIR}/test_cli.c)

@@ -1,9 +1,9 @@
 /* Tests of models/calendar.c: civil dates, the Korean lunisolar calendar and
  * South Korean public holidays. Where the expected values come from is said
  * next to each table; see also docs/CALENDAR.md. */
-#include "calendar.h"
+#include "demand/calendar.h"
 #include "check.h"
-#include "error.h"
+#include "core/error.h"
 
 #include <pthread.h>
 #include <stdlib.h>

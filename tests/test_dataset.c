@@ -6,9 +6,9 @@
 
 #include "check.h"
 #include "run_cmd.h"
-#include "dataset.h"
-#include "error.h"
-#include "forecast.h"
+#include "demand/dataset.h"
+#include "core/error.h"
+#include "demand/forecast.h"
 
 static char tmp[] = "/tmp/vdistorm-test-dataset-XXXXXX";
 

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "dataset.h"
-#include "error.h"
-#include "forecast.h"
+#include "demand/dataset.h"
+#include "core/error.h"
+#include "demand/forecast.h"
 #include "run_cmd.h"
 
 static const char *bin, *src;

@@ -14,8 +14,8 @@
 #include <libvirt/virterror.h>
 
 #include "check.h"
-#include "error.h"
-#include "real.h"
+#include "core/error.h"
+#include "real/real.h"
 #include "run_cmd.h"
 
 #define SKIP 77

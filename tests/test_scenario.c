@@ -2,8 +2,8 @@
  * usage: test_scenario BAD_DIR GOOD_DIR (tests/bad and tests/good). */
 #include "check.h"
 
-#include "error.h"
-#include "scenario.h"
+#include "core/error.h"
+#include "scenario/scenario.h"
 
 #include <dirent.h>
 #include <limits.h>

@@ -3,10 +3,10 @@
 #include <math.h>
 
 #include "check.h"
-#include "error.h"
-#include "placement.h"
-#include "schedule.h"
-#include "units.h"
+#include "core/error.h"
+#include "scenario/placement.h"
+#include "plan/schedule.h"
+#include "core/units.h"
 
 static vs_scenario *load(const char *dir, const char *name)
 {

@@ -2,10 +2,10 @@
  * linear and fast searches must agree, for every place the storm can start.
  * usage: test_threshold SCENARIOS_DIR */
 #include "check.h"
-#include "error.h"
-#include "placement.h"
-#include "scenario.h"
-#include "threshold.h"
+#include "core/error.h"
+#include "scenario/placement.h"
+#include "scenario/scenario.h"
+#include "plan/threshold.h"
 
 typedef struct {
   const vs_scenario *sc;

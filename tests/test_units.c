@@ -1,8 +1,8 @@
 /* Tests of models/units.c: every kind, exact SI values, and rejections. */
 #include "check.h"
 
-#include "error.h"
-#include "units.h"
+#include "core/error.h"
+#include "core/units.h"
 
 #include <limits.h>
 

@@ -1,6 +1,6 @@
-#include "units.h"
+#include "core/units.h"
 
-#include "error.h"
+#include "core/error.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 /* For VM index i of n booted together: its compute host and the global index
  * of the HDD holding its image. */

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataset.h"
-#include "scenario.h"
+#include "demand/dataset.h"
+#include "scenario/scenario.h"
 
 /* ---- Data ---------------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
-#include "scenario.h"
+#include "scenario/scenario.h"
 
-#include "error.h"
-#include "units.h"
+#include "core/error.h"
+#include "core/units.h"
 
 #include <yaml.h>
 

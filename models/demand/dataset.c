@@ -1,5 +1,5 @@
 /* Synthetic usage data (see dataset.h). */
-#include "dataset.h"
+#include "demand/dataset.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "fsutil.h"
+#include "core/error.h"
+#include "core/fsutil.h"
 
 const char *const vs_usage_feature_names[VS_USAGE_FEATURES] = {"Year", "Month",   "Day",    "Wday",
                                                                 "Hour", "Holiday", "Lmonth", "Lday"};

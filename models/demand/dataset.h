@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "calendar.h"
+#include "demand/calendar.h"
 
 /* One (date, hour) row: the model's features and its target. */
 typedef struct {

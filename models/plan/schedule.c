@@ -1,13 +1,13 @@
-#include "schedule.h"
+#include "plan/schedule.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "placement.h"
-#include "units.h"
+#include "core/error.h"
+#include "scenario/placement.h"
+#include "core/units.h"
 
 /* ---- policies ---- */
 

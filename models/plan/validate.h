@@ -4,8 +4,8 @@
 #ifndef VS_VALIDATE_H
 #define VS_VALIDATE_H
 
-#include "schedule.h"
-#include "sim.h"
+#include "plan/schedule.h"
+#include "sim/sim.h"
 
 typedef struct {
   double ready_by;   /* s since midnight */

@@ -1,8 +1,8 @@
 /* Civil dates, the Korean lunisolar calendar and South Korean holidays.
  * Method, range and verification: docs/CALENDAR.md. */
-#include "calendar.h"
+#include "demand/calendar.h"
 
-#include "error.h"
+#include "core/error.h"
 
 #include <math.h>
 #include <pthread.h>

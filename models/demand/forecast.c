@@ -1,6 +1,6 @@
 /* The usage forecaster (see forecast.h). The only file that includes
  * xgboost's C API: the rest of vdistorm sees plain C types. */
-#include "forecast.h"
+#include "demand/forecast.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,9 +14,9 @@
 
 #include <xgboost/c_api.h>
 
-#include "error.h"
-#include "fsutil.h"
-#include "units.h"
+#include "core/error.h"
+#include "core/fsutil.h"
+#include "core/units.h"
 
 /* Written into every model so that a foreign XGBoost file is refused. */
 #define FORMAT_TAG "vdistorm-usage-1"

@@ -1,10 +1,10 @@
-#include "validate.h"
+#include "plan/validate.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 vs_boot_req *vs_schedule_plan(const vs_schedule *s, double *origin)
 {

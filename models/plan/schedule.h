@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 typedef enum {
   VS_POLICY_BRAIDS_WAVES,      /* the paper's: waves of <= threshold, one per whole minute */

@@ -1,11 +1,11 @@
-#include "threshold.h"
+#include "plan/threshold.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "placement.h"
+#include "core/error.h"
+#include "scenario/placement.h"
 
 #define LINEAR_PHASE 16
 #define CPU_SATURATED 0.999

@@ -1,10 +1,10 @@
-#include "placement.h"
+#include "scenario/placement.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 static int pack_per_disk(const vs_scenario *sc, int n)
 {

@@ -1,4 +1,4 @@
-#include "fsutil.h"
+#include "core/fsutil.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "core/error.h"
 
 static int make_dir(const char *dir)
 {

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 enum { VS_LIMIT_CPU = 1, VS_LIMIT_HDD = 2, VS_LIMIT_LINK = 4, VS_LIMIT_SLOWDOWN = 8 };
 #define VS_LIMIT_COUNT 4
