@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential cmake pkg-config libsimgrid-dev libyaml-dev libcjson-dev libxgboost-dev
+PACKAGES=(build-essential cmake pkg-config libsimgrid-dev libyaml-dev libcjson-dev libxgboost-dev libicu-dev
   libvirt-dev libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils busybox-static
   linux-image-cloud-amd64 cpio kmod procps gnuplot-nox)
 
