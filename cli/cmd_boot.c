@@ -1,14 +1,15 @@
 /* vdistorm boot: simulate K simultaneous boots. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "core/error.h"
+#include "report/json.h"
+#include "report/series.h"
+#include "report/text.h"
 
 typedef struct {
-  vs_common_opts common;
   int vms;
-  int exit_code;
+  vs_boot_result *result;
 } boot_args;
 
 static void help(FILE *out)
@@ -26,80 +27,72 @@ static void help(FILE *out)
                "  -q, -v       quiet (no progress) / SimGrid's own log\n");
 }
 
-static int write_outputs(vs_sim *sim, const boot_args *a, const vs_boot_result *r, cJSON *summary)
-{
-  vs_outdir *d = NULL;
-  int rc;
-  if (a->common.no_save)
-    return VS_OK;
-  if ((rc = vs_outdir_open(&d, &a->common, vs_sim_scenario(sim))) == VS_OK &&
-      (rc = vs_json_write(d, "summary.json", summary)) == VS_OK && (rc = vs_csv_boot(d, "", sim, r)) == VS_OK &&
-      (rc = vs_outdir_commit(d)) == VS_OK && !a->common.json)
-    printf("results: %s/\n", vs_outdir_path(d));
-  vs_outdir_free(d);
-  return rc;
-}
-
-static int body(vs_sim *sim, void *payload)
+static int study(vs_backend *b, void *payload)
 {
   boot_args *a = payload;
-  const vs_scenario *sc = vs_sim_scenario(sim);
-  vs_boot_req *plan = vs_plan_simultaneous(sc, a->vms);
-  vs_boot_result *r = NULL;
-  cJSON *summary = NULL;
-  int rc;
-
-  if (!plan) {
-    rc = vs_error_set(VS_ENOMEM, "out of memory");
-    goto cleanup;
-  }
-  if ((rc = vs_sim_boot(sim, plan, (size_t)a->vms, NULL, &r)) != VS_OK)
-    goto cleanup;
-  summary = vs_json_boot(r);
-  cJSON_AddStringToObject(summary, "scenario", sc->name);
-  if (a->common.json)
-    vs_json_print(summary);
-  else
-    vs_print_boot(stdout, sc, r);
-  rc = write_outputs(sim, a, r, summary);
-cleanup:
-  a->exit_code = rc == VS_OK ? VS_EXIT_OK : vs_cli_fail(rc);
-  cJSON_Delete(summary);
-  vs_boot_result_free(r);
+  vs_boot_req *plan = vs_boot_plan_simultaneous(b->sc, a->vms);
+  if (!plan)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  int rc = vs_backend_boot(b, plan, (size_t)a->vms, NULL, &a->result);
   free(plan);
   return rc;
 }
 
-static int boot_option(void *ctx, int argc, char **argv, int *i)
+static int write_series(vs_outdir *d, void *ctx)
+{
+  void **c = ctx;
+  return vs_series_write_boot(d, "", c[0], c[1]);
+}
+
+static int option(void *ctx, int opt, const char *arg)
 {
   boot_args *a = ctx;
-  int rc;
-  if (strcmp(argv[*i], "--vms"))
+  if (opt != 'K')
     return 0;
-  rc = vs_cli_int_arg("--vms", *i + 1 < argc ? argv[++*i] : NULL, 1, 1000000, &a->vms);
+  int rc = vs_cli_int_arg("--vms", arg, 1, 1000000, &a->vms);
   return rc < 0 ? rc : 1;
 }
 
 static int run(int argc, char **argv)
 {
-  boot_args a = {VS_COMMON_OPTS_INIT, 0, -1};
+  static const struct option options[] = {{"vms", required_argument, NULL, 'K'}, {0}};
+  vs_cli_common o = VS_CLI_COMMON_INIT;
+  boot_args a = {0};
+  vs_cli_spec spec = {.cmd = &vs_cmd_boot, .options = options, .on_option = option, .ctx = &a, .common = 1,
+                      .positional = 1};
   vs_scenario *sc = NULL;
+  vs_cli_progress *progress = NULL;
+  cJSON *summary = NULL;
   int rc;
 
-  if ((rc = vs_cli_parse(argc, argv, &vs_cmd_boot, &a.common, boot_option, &a)) != 0)
+  if ((rc = vs_cli_parse(argc, argv, &spec, &o)) != 0)
     return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
-  if ((rc = vs_cli_load_scenario(&a.common, &sc)) != VS_OK)
+  if ((rc = vs_cli_load_scenario(&o, &sc)) != VS_OK)
     return vs_cli_fail(rc);
   if (!a.vms)
     a.vms = vs_scenario_total_vms(sc);
   if (a.vms <= 0) {
-    vs_scenario_free(sc);
-    fprintf(stderr, "vdistorm boot: the scenario has no workload; say how many VMs with --vms K\n");
-    return VS_EXIT_USAGE;
+    rc = vs_error_set(VS_EINPUT, "boot: the scenario has no workload; say how many VMs with --vms K");
+    goto cleanup;
   }
-  rc = vs_cli_session(sc, &a.common, body, &a, &a.exit_code);
+  progress = vs_cli_progress_new(&o);
+  vs_cli_progress_phase(progress, "%d VMs booting at once", a.vms);
+  rc = vs_cli_simulate(sc, &o, progress, study, &a);
+  vs_cli_progress_done(progress);
+  if (rc != VS_OK)
+    goto cleanup;
+  summary = vs_json_boot(a.result);
+  cJSON_AddStringToObject(summary, "scenario", sc->name);
+  if (o.json)
+    vs_json_print(summary);
+  else
+    vs_text_boot(stdout, sc, a.result);
+  rc = vs_cli_save(&o, sc, summary, write_series, (void *[]){sc, a.result});
+cleanup:
+  cJSON_Delete(summary);
+  vs_boot_result_free(a.result);
   vs_scenario_free(sc);
-  return rc;
+  return rc == VS_OK ? VS_EXIT_OK : vs_cli_fail(rc);
 }
 
 const vs_command vs_cmd_boot = {"boot", "simulate K VMs booting at once", run, help};

@@ -11,6 +11,7 @@
 #include "core/fsutil.h"
 #include "demand/forecast.h"
 #include "core/units.h"
+#include "report/json.h"
 
 #define DEFAULT_DATA "data/usage.csv"
 #define DEFAULT_MODEL "data/usage-model.json"
@@ -146,58 +147,74 @@ static int hyper_arg(fc_args *a, const char *opt, const char *v)
   return 0;
 }
 
+enum {
+  OPT_DATA = VS_OPT_FIRST_OWN, OPT_MODEL, OPT_PARAMS, OPT_FROM, OPT_TO, OPT_DATE, OPT_FOLDS, OPT_MARGIN, OPT_NTHREAD,
+  OPT_HOLDOUT, OPT_SEED, OPT_TREES, OPT_DEPTH, OPT_ETA, OPT_SUBSAMPLE, OPT_COLSAMPLE
+};
+
+static const struct option options[] = {
+    {"data", required_argument, NULL, OPT_DATA},          {"model", required_argument, NULL, OPT_MODEL},
+    {"output", required_argument, NULL, 'o'},             {"params", required_argument, NULL, OPT_PARAMS},
+    {"from", required_argument, NULL, OPT_FROM},          {"until", required_argument, NULL, OPT_TO},
+    {"to", required_argument, NULL, OPT_TO},              {"date", required_argument, NULL, OPT_DATE},
+    {"folds", required_argument, NULL, OPT_FOLDS},        {"margin", required_argument, NULL, OPT_MARGIN},
+    {"nthread", required_argument, NULL, OPT_NTHREAD},    {"holdout-days", required_argument, NULL, OPT_HOLDOUT},
+    {"seed", required_argument, NULL, OPT_SEED},          {"trees", required_argument, NULL, OPT_TREES},
+    {"depth", required_argument, NULL, OPT_DEPTH},        {"eta", required_argument, NULL, OPT_ETA},
+    {"subsample", required_argument, NULL, OPT_SUBSAMPLE}, {"colsample", required_argument, NULL, OPT_COLSAMPLE},
+    {"json", no_argument, NULL, VS_OPT_JSON},             {"quiet", no_argument, NULL, 'q'},
+    {0}};
+
+static int date_arg(const char *opt, const char *v, vs_date *d, int *has)
+{
+  *has = 1;
+  return vs_cli_date_arg(opt, v, &d->year, &d->month, &d->day);
+}
+
+static int option(void *ctx, int opt, const char *v)
+{
+  fc_args *a = ctx;
+  int rc = 0;
+  long s = 0;
+  switch (opt) {
+  case OPT_DATA: a->data = v; break;
+  case OPT_MODEL: a->model = v; break;
+  case 'o': a->out = v; break;
+  case OPT_PARAMS: a->params_file = v; break;
+  case OPT_FROM: rc = date_arg("--from", v, &a->from, &a->has_from); break;
+  case OPT_TO: rc = date_arg("--to", v, &a->to, &a->has_to); break;
+  case OPT_DATE: rc = date_arg("--date", v, &a->from, &a->has_from); break;
+  case OPT_FOLDS: rc = vs_cli_int_arg("--folds", v, 2, 100, &a->folds); break;
+  case OPT_MARGIN: rc = margin_arg(v, &a->margin), a->margin_set = 1; break;
+  case OPT_NTHREAD: rc = vs_cli_int_arg("--nthread", v, 1, 256, &a->p.nthread); break;
+  case OPT_HOLDOUT: rc = vs_cli_int_arg("--holdout-days", v, 0, 100000, &a->p.holdout_days); break;
+  case OPT_SEED:
+    if (vs_parse_long(v, &s) < 0 || s < 0)
+      rc = vs_error_set(VS_EINPUT, "--seed: '%s' is not a whole number >= 0", v);
+    a->p.seed = (uint64_t)s;
+    break;
+  case OPT_TREES: rc = hyper_arg(a, "--trees", v); break;
+  case OPT_DEPTH: rc = hyper_arg(a, "--depth", v); break;
+  case OPT_ETA: rc = hyper_arg(a, "--eta", v); break;
+  case OPT_SUBSAMPLE: rc = hyper_arg(a, "--subsample", v); break;
+  case OPT_COLSAMPLE: rc = hyper_arg(a, "--colsample", v); break;
+  case VS_OPT_JSON: a->json = 1; break;
+  case 'q': a->quiet = 1; break;
+  default: return 0;
+  }
+  if (rc == 0 && v && !*v)
+    rc = vs_error_set(VS_EINPUT, "option needs a value");
+  return rc < 0 ? rc : 1;
+}
+
 static int parse(fc_args *a, int argc, char **argv)
 {
-  for (int i = 2; i < argc; i++) {
-    const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    int rc = 0, takes = 1;
-    if (!strcmp(o, "--data"))
-      a->data = v;
-    else if (!strcmp(o, "--model"))
-      a->model = v;
-    else if (!strcmp(o, "-o") || !strcmp(o, "--output"))
-      a->out = v;
-    else if (!strcmp(o, "--params"))
-      a->params_file = v;
-    else if (!strcmp(o, "--from"))
-      rc = vs_cli_date_arg(o, v, &a->from), a->has_from = 1;
-    else if (!strcmp(o, "--until") || !strcmp(o, "--to"))
-      rc = vs_cli_date_arg(o, v, &a->to), a->has_to = 1;
-    else if (!strcmp(o, "--date"))
-      rc = vs_cli_date_arg(o, v, &a->from), a->has_from = 1;
-    else if (!strcmp(o, "--folds"))
-      rc = vs_cli_int_arg(o, v, 2, 100, &a->folds);
-    else if (!strcmp(o, "--margin"))
-      rc = margin_arg(v, &a->margin), a->margin_set = 1;
-    else if (!strcmp(o, "--nthread"))
-      rc = vs_cli_int_arg(o, v, 1, 256, &a->p.nthread);
-    else if (!strcmp(o, "--holdout-days"))
-      rc = vs_cli_int_arg(o, v, 0, 100000, &a->p.holdout_days);
-    else if (!strcmp(o, "--seed")) {
-      long s = 0;
-      if (!v || vs_parse_long(v, &s) < 0 || s < 0)
-        rc = vs_error_set(VS_EINPUT, "--seed: '%s' is not a whole number >= 0", v ? v : "");
-      a->p.seed = (uint64_t)s;
-    } else if (!strcmp(o, "--trees") || !strcmp(o, "--depth") || !strcmp(o, "--eta") || !strcmp(o, "--subsample") ||
-               !strcmp(o, "--colsample"))
-      rc = hyper_arg(a, o, v);
-    else if (!strcmp(o, "--json"))
-      a->json = 1, takes = 0;
-    else if (!strcmp(o, "-q") || !strcmp(o, "--quiet"))
-      a->quiet = 1, takes = 0;
-    else {
-      vs_error_set(VS_EINPUT, "forecast %s: unknown option '%s' (see vdistorm forecast --help)", a->sub, o);
-      return VS_EINPUT;
-    }
-    if (rc < 0)
-      return rc;
-    if (takes) {
-      if (!v || !*v)
-        return vs_error_set(VS_EINPUT, "%s needs a value", o);
-      i++;
-    }
-  }
-  return 0;
+  char where[32];
+  snprintf(where, sizeof(where), "forecast %s", a->sub);
+  vs_cli_spec spec = {.cmd = &vs_cmd_forecast, .subcommand = where, .options = options, .short_options = "o:q",
+                      .on_option = option, .ctx = a};
+  int rc = vs_cli_parse(argc - 1, argv + 1, &spec, NULL);
+  return rc;
 }
 
 /* Rows of the data file restricted to [from, to] (either may be absent). */
@@ -597,11 +614,6 @@ static int run(int argc, char **argv)
     help(stdout);
     return VS_EXIT_OK;
   }
-  for (int i = 2; i < argc; i++)
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      help(stdout);
-      return VS_EXIT_OK;
-    }
   a.sub = argv[1];
   a.data = DEFAULT_DATA;
   a.model = DEFAULT_MODEL;
@@ -611,8 +623,8 @@ static int run(int argc, char **argv)
     fprintf(stderr, "vdistorm forecast: no sub-command '%s' (expected tune, train, evaluate or predict)\n", a.sub);
     return VS_EXIT_USAGE;
   }
-  if ((rc = parse(&a, argc, argv)) < 0)
-    return vs_cli_fail(rc);
+  if ((rc = parse(&a, argc, argv)) != 0)
+    return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
   if (!strcmp(a.sub, "tune"))
     rc = cmd_tune(&a);
   else if (!strcmp(a.sub, "train"))

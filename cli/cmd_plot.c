@@ -1,15 +1,7 @@
 /* vdistorm plot: figures for a result folder, through gnuplot. */
-#include <stdlib.h>
-#include <string.h>
-
 #include "cli.h"
 #include "core/error.h"
 #include "plots/plot.h"
-
-typedef struct {
-  const char *dir;
-  vs_plot_options opts;
-} plot_args;
 
 static void help(FILE *out)
 {
@@ -24,20 +16,14 @@ static void help(FILE *out)
                "Needs gnuplot (Debian: gnuplot-nox); VS_PLOTS_DIR overrides the templates' folder.\n");
 }
 
-static int plot_option(void *ctx, int argc, char **argv, int *i)
+static int option(void *ctx, int opt, const char *arg)
 {
-  plot_args *a = ctx;
-  if (strcmp(argv[*i], "-o") && strcmp(argv[*i], "--output")) {
-    if (argv[*i][0] == '-')
-      return 0;
-    if (a->dir)
-      return vs_error_set(VS_EINPUT, "plot: one result folder at a time ('%s')", argv[*i]);
-    a->dir = argv[*i];
-    return 1;
-  }
-  if (*i + 1 >= argc)
-    return vs_error_set(VS_EINPUT, "%s needs a directory", argv[*i]);
-  a->opts.out_dir = argv[++*i];
+  vs_plot_options *o = ctx;
+  if (opt != 'o')
+    return 0;
+  if (!*arg)
+    return vs_error_set(VS_EINPUT, "--output needs a directory");
+  o->out_dir = arg;
   return 1;
 }
 
@@ -45,14 +31,17 @@ static void print_written(const char *path, void *ctx) { printf("%s\n", path); }
 
 static int run(int argc, char **argv)
 {
-  plot_args a = {NULL, VS_PLOT_OPTIONS_INIT};
-  vs_common_opts unused = VS_COMMON_OPTS_INIT;
-  int rc = vs_cli_parse(argc, argv, &vs_cmd_plot, &unused, plot_option, &a);
+  static const struct option options[] = {{"output", required_argument, NULL, 'o'}, {0}};
+  vs_plot_options po = VS_PLOT_OPTIONS_INIT;
+  vs_cli_common folder = VS_CLI_COMMON_INIT; /* the positional argument lands here */
+  vs_cli_spec spec = {.cmd = &vs_cmd_plot, .options = options, .short_options = "o:", .on_option = option,
+                      .ctx = &po, .positional = 1};
+  int rc = vs_cli_parse(argc, argv, &spec, &folder);
   if (rc != 0)
     return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
-  if (!a.dir)
+  if (!folder.scenario_path)
     return vs_cli_fail(vs_error_set(VS_EINPUT, "plot: which result folder? (vdistorm plot RESULT_DIR)"));
-  if ((rc = vs_plot_folder(a.dir, &a.opts, print_written, NULL)) != VS_OK)
+  if ((rc = vs_plot_folder(folder.scenario_path, &po, print_written, NULL)) != VS_OK)
     return vs_cli_fail(rc);
   return VS_EXIT_OK;
 }

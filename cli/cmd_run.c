@@ -2,25 +2,31 @@
  * recommended (jit) schedule for the scenario's workload, validates it in
  * simulation, and compares it with the paper's waves and with booting
  * everything at once. */
-#include <math.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "core/error.h"
-#include "schedule_report.h"
-#include "core/units.h"
-
-typedef struct {
-  vs_common_opts common;
-  vs_threshold_options topts;
-  int exit_code;
-} run_args;
+#include "report/json.h"
+#include "report/series.h"
+#include "report/text.h"
+#include "study/schedule.h"
+#include "study/threshold.h"
+#include "threshold_opts.h"
 
 /* The policies the main job compares; the first is the recommendation. */
 static const char *const compared[] = {"jit", "braids-waves", "all-at-once"};
 #define N_COMPARED (sizeof(compared) / sizeof(compared[0]))
+
+typedef struct {
+  const vs_scenario *sc;
+  vs_threshold_options topts;
+  vs_cli_progress *progress;
+  vs_study_threshold threshold;
+  vs_capacity cap;
+  vs_study_schedule runs[N_COMPARED];
+  int workload;
+} run_args;
 
 static void help(FILE *out)
 {
@@ -40,124 +46,116 @@ static void help(FILE *out)
           vs_cli_default_scenario());
 }
 
-static void print_comparison(FILE *out, const vs_sched_run *runs)
+static int study(vs_backend *b, void *payload)
 {
-  fprintf(out, "\n%-14s %8s %5s %12s %13s %11s %6s %10s %7s\n", "policy", "on time", "late", "idle VM-min",
-          "powered VM-min", "first start", "storm", "makespan", "/bound");
-  for (size_t i = 0; i < N_COMPARED; i++) {
-    const vs_validation *v = &runs[i].v;
-    char clock[32];
-    fprintf(out, "%-14s %7.1f%% %5d %12.1f %13.1f %11s %6s %8.0f s %7.3f\n", compared[i], 100 * v->ready_fraction,
-            v->late_vms, v->idle_vm_minutes, v->powered_vm_minutes, vs_clock_format(v->first_start, clock, sizeof(clock)),
-            v->storm ? "YES" : "no", v->makespan_s, v->bound_ratio);
+  run_args *a = payload;
+  int rc;
+  if ((rc = vs_study_threshold_run(&a->threshold, b, &a->topts)) != VS_OK)
+    return rc;
+  vs_study_threshold_capacity(&a->threshold, &a->cap);
+  for (size_t i = 0; a->workload && i < N_COMPARED; i++) {
+    vs_policy p;
+    vs_cli_progress_phase(a->progress, "%s schedule", compared[i]);
+    if ((rc = vs_policy_parse(compared[i], &p)) != VS_OK ||
+        (rc = vs_study_schedule_policy(&a->runs[i], b, &a->cap, &p)) != VS_OK)
+      return rc;
   }
+  return VS_OK;
 }
 
-static int save(vs_sim *sim, run_args *a, const vs_threshold_run *tr, const vs_sched_run *runs, const cJSON *summary)
+static int write_outputs(vs_outdir *d, void *ctx)
 {
-  const vs_scenario *sc = vs_sim_scenario(sim);
-  vs_outdir *d = NULL;
+  run_args *a = ctx;
   char name[64];
-  int rc;
-  if ((rc = vs_outdir_open(&d, &a->common, sc)) != VS_OK)
-    goto cleanup;
-  if ((rc = vs_json_write(d, "summary.json", summary)) || (rc = vs_threshold_write_csv(d, "threshold-", tr)))
-    goto cleanup;
-  for (size_t i = 0; runs && i < N_COMPARED; i++) {
+  int rc = vs_series_write_threshold(d, "threshold-", a->sc, &a->threshold);
+  for (size_t i = 0; rc == VS_OK && a->workload && i < N_COMPARED; i++) {
     snprintf(name, sizeof(name), "%s-schedule.csv", compared[i]);
-    if ((rc = vs_schedule_save_csv(d, name, sc, runs[i].sched)))
-      goto cleanup;
+    if ((rc = vs_series_write_schedule(d, name, a->sc, a->runs[i].sched)) != VS_OK)
+      break;
     snprintf(name, sizeof(name), "%s-", compared[i]);
-    if ((rc = vs_csv_boot(d, name, sim, runs[i].result)))
-      goto cleanup;
+    rc = vs_series_write_boot(d, name, a->sc, a->runs[i].result);
   }
-  if ((rc = vs_outdir_commit(d)) == VS_OK && !a->common.json)
-    printf("results: %s/\n", vs_outdir_path(d));
-cleanup:
-  vs_outdir_free(d);
   return rc;
 }
 
-static int body(vs_sim *sim, void *payload)
+static cJSON *summary_json(const run_args *a)
 {
-  run_args *a = payload;
-  const vs_scenario *sc = vs_sim_scenario(sim);
-  vs_threshold_run tr;
-  vs_capacity cap;
-  vs_sched_run runs[N_COMPARED];
-  cJSON *summary = NULL;
-  int rc, workload = sc->workload.len > 0;
-
-  memset(runs, 0, sizeof(runs));
-  vs_threshold_run_init(&tr, sim, &a->topts, !a->common.quiet && (!a->common.json || isatty(2)));
-  if ((rc = vs_capacity_measure(sim, &tr, &cap)) != VS_OK)
-    goto cleanup;
-  for (size_t i = 0; workload && i < N_COMPARED; i++) {
-    vs_policy p;
-    if ((rc = vs_policy_parse(compared[i], &p)) != VS_OK || (rc = vs_sched_run_policy(sim, &cap, &p, &runs[i])))
-      goto cleanup;
-  }
-
-  summary = cJSON_CreateObject();
+  const vs_scenario *sc = a->sc;
+  cJSON *summary = cJSON_CreateObject();
   cJSON_AddStringToObject(summary, "scenario", sc->name);
-  cJSON_AddItemToObject(summary, "threshold", vs_threshold_json(&tr));
-  if (workload) {
+  cJSON_AddItemToObject(summary, "threshold", vs_json_threshold(&a->threshold, sc->name));
+  if (a->workload) {
     cJSON *wl = cJSON_AddObjectToObject(summary, "workload");
     cJSON_AddNumberToObject(wl, "vms", vs_scenario_total_vms(sc));
     cJSON_AddStringToObject(wl, "recommended", compared[0]);
     cJSON *pol = cJSON_AddObjectToObject(wl, "policies");
     for (size_t i = 0; i < N_COMPARED; i++) {
-      cJSON *j = vs_schedule_json(sc, runs[i].sched, &cap);
-      cJSON_AddItemToObject(j, "validation", vs_validation_json(&runs[i].v));
+      cJSON *j = vs_json_schedule(sc, a->runs[i].sched, &a->cap);
+      cJSON_AddItemToObject(j, "validation", vs_json_validation(&a->runs[i].v));
       cJSON_AddItemToObject(pol, compared[i], j);
     }
   }
-  if (a->common.json)
-    vs_json_print(summary);
-  else {
-    vs_threshold_print(stdout, &tr);
-    if (workload) {
-      printf("\nrecommended schedule:\n");
-      vs_schedule_print(stdout, sc, runs[0].sched, &cap, 0);
-      vs_shortfalls_print(stdout, sc, runs[0].sched);
-      vs_validation_print(stdout, sc, &runs[0].v);
-      print_comparison(stdout, runs);
-    } else
-      printf("workload: none in the scenario (or no demand on that date)\n");
-  }
-  if (!a->common.no_save)
-    rc = save(sim, a, &tr, workload ? runs : NULL, summary);
-cleanup:
-  if (rc != VS_OK)
-    a->exit_code = vs_cli_fail(rc);
-  else
-    a->exit_code = workload && (runs[0].sched->n_shortfalls || runs[0].v.late_vms) ? VS_EXIT_FAIL : VS_EXIT_OK;
-  cJSON_Delete(summary);
-  for (size_t i = 0; i < N_COMPARED; i++)
-    vs_sched_run_clear(&runs[i]);
-  vs_threshold_run_clear(&tr);
-  return rc;
+  return summary;
 }
 
-static int threshold_option(void *ctx, int argc, char **argv, int *i)
+static void print_text(const run_args *a)
 {
-  return vs_cli_threshold_option(ctx, argc, argv, i);
+  const vs_scenario *sc = a->sc;
+  vs_text_threshold(stdout, sc, &a->threshold);
+  if (!a->workload) {
+    printf("workload: none in the scenario (or no demand on that date)\n");
+    return;
+  }
+  const vs_validation *v[N_COMPARED];
+  for (size_t i = 0; i < N_COMPARED; i++)
+    v[i] = &a->runs[i].v;
+  printf("\nrecommended schedule:\n");
+  vs_text_schedule(stdout, sc, a->runs[0].sched, &a->cap, 0);
+  vs_text_shortfalls(stdout, sc, a->runs[0].sched);
+  vs_text_validation(stdout, sc, &a->runs[0].v);
+  vs_text_policy_table(stdout, compared, v, N_COMPARED);
 }
 
 static int run(int argc, char **argv)
 {
-  run_args a = {VS_COMMON_OPTS_INIT, VS_THRESHOLD_OPTIONS_INIT, -1};
+  vs_cli_common o = VS_CLI_COMMON_INIT;
+  run_args a = {.topts = VS_THRESHOLD_OPTIONS_INIT};
+  vs_cli_spec spec = {.cmd = &vs_cmd_run, .options = vs_threshold_long_options, .on_option = vs_threshold_option,
+                      .ctx = &a.topts, .common = 1, .positional = 1};
   vs_scenario *sc = NULL;
-  int rc;
+  cJSON *summary = NULL;
+  int rc, exit_code;
 
   a.topts.extra_steps = 1;
-  if ((rc = vs_cli_parse(argc, argv, &vs_cmd_run, &a.common, threshold_option, &a.topts)) != 0)
+  if ((rc = vs_cli_parse(argc, argv, &spec, &o)) != 0)
     return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
-  if ((rc = vs_cli_load_scenario(&a.common, &sc)) != VS_OK)
+  if ((rc = vs_cli_load_scenario(&o, &sc)) != VS_OK)
     return vs_cli_fail(rc);
-  rc = vs_cli_session(sc, &a.common, body, &a, &a.exit_code);
+  a.sc = sc;
+  a.workload = sc->workload.len > 0;
+  a.progress = vs_cli_progress_new(&o);
+  vs_threshold_progress(&a.topts, a.progress);
+  rc = vs_cli_simulate(sc, &o, a.progress, study, &a);
+  vs_cli_progress_done(a.progress);
+  if (rc != VS_OK)
+    goto cleanup;
+  summary = summary_json(&a);
+  if (o.json)
+    vs_json_print(summary);
+  else
+    print_text(&a);
+  rc = vs_cli_save(&o, sc, summary, write_outputs, &a);
+cleanup:
+  if (rc != VS_OK)
+    exit_code = vs_cli_fail(rc);
+  else
+    exit_code = a.workload && (a.runs[0].sched->n_shortfalls || a.runs[0].v.late_vms) ? VS_EXIT_FAIL : VS_EXIT_OK;
+  cJSON_Delete(summary);
+  for (size_t i = 0; i < N_COMPARED; i++)
+    vs_study_schedule_clear(&a.runs[i]);
+  vs_study_threshold_clear(&a.threshold);
   vs_scenario_free(sc);
-  return rc;
+  return exit_code;
 }
 
 const vs_command vs_cmd_run = {"run", "the main job: threshold, then the recommended schedule (default scenario)", run,

@@ -2,21 +2,32 @@
  * workload and check it in simulation; or check a schedule from a CSV. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "core/error.h"
-#include "schedule_report.h"
+#include "core/fsutil.h"
 #include "core/units.h"
+#include "report/json.h"
+#include "report/series.h"
+#include "report/text.h"
+#include "study/schedule.h"
+#include "study/threshold.h"
+#include "threshold_opts.h"
+
+enum { OPT_POLICY = VS_OPT_FIRST_OWN, OPT_START, OPT_CSV, OPT_VALIDATE, OPT_FULL, OPT_SCHEDULE };
 
 typedef struct {
-  vs_common_opts common;
+  const vs_scenario *sc;
   vs_policy policy;
-  int validate;   /* schedule: also simulate (validate: always) */
-  int full;       /* print every VM */
-  const char *csv_in;  /* validate --schedule */
-  const char *csv_out; /* schedule --csv */
-  int exit_code;
+  int validate;             /* schedule: also run it (validate: always) */
+  int full;                 /* print every VM */
+  const char *csv_in;       /* validate --schedule */
+  const char *csv_out;      /* schedule --csv */
+  vs_schedule *given;
+  vs_cli_progress *progress;
+  vs_study_threshold threshold;
+  vs_capacity cap;
+  vs_study_schedule run;
 } sched_args;
 
 static void schedule_help(FILE *out)
@@ -64,158 +75,144 @@ static void validate_help(FILE *out)
                "Malformed rows are reported as FILE:LINE: what is wrong (exit 2).\n");
 }
 
-static int save(vs_sim *sim, const sched_args *a, const vs_sched_run *run, const cJSON *summary)
+static int study(vs_backend *b, void *payload)
 {
-  vs_outdir *d = NULL;
+  sched_args *a = payload;
+  vs_threshold_options topts = VS_THRESHOLD_OPTIONS_INIT;
   int rc;
-  if (a->common.no_save)
-    return VS_OK;
-  if ((rc = vs_outdir_open(&d, &a->common, vs_sim_scenario(sim))) == VS_OK &&
-      (rc = vs_json_write(d, "summary.json", summary)) == VS_OK &&
-      (rc = vs_schedule_save_csv(d, "schedule.csv", vs_sim_scenario(sim), run->sched)) == VS_OK &&
-      (!run->result || (rc = vs_csv_boot(d, "", sim, run->result)) == VS_OK) && (rc = vs_outdir_commit(d)) == VS_OK &&
-      !a->common.json)
-    printf("results: %s/\n", vs_outdir_path(d));
-  vs_outdir_free(d);
+  vs_cli_progress_phase(a->progress, "measuring the hardware (threshold search)");
+  vs_threshold_progress(&topts, a->progress);
+  if ((rc = vs_study_threshold_run(&a->threshold, b, &topts)) != VS_OK)
+    return rc;
+  vs_study_threshold_capacity(&a->threshold, &a->cap);
+  vs_cli_progress_phase(a->progress, "schedule");
+  if (a->given) {
+    rc = vs_study_schedule_given(&a->run, b, &a->cap, a->given);
+    a->given = NULL;
+    return rc;
+  }
+  if (a->validate || vs_policy_is_dynamic(&a->policy))
+    return vs_study_schedule_policy(&a->run, b, &a->cap, &a->policy);
+  return vs_schedule_build(b->sc, &a->cap, &a->policy, &a->run.sched);
+}
+
+static int write_outputs(vs_outdir *d, void *ctx)
+{
+  sched_args *a = ctx;
+  int rc = vs_series_write_schedule(d, "schedule.csv", a->sc, a->run.sched);
+  if (rc == VS_OK && a->run.result)
+    rc = vs_series_write_boot(d, "", a->sc, a->run.result);
   return rc;
 }
 
 static int write_csv_file(const char *path, const vs_scenario *sc, const vs_schedule *s)
 {
-  FILE *f = fopen(path, "w");
-  if (!f)
-    return vs_error_set(VS_EIO, "%s: cannot write", path);
-  int rc = vs_sched_write_csv(s, sc, f);
-  if (fclose(f) != 0 && rc == VS_OK)
-    rc = vs_error_set(VS_EIO, "%s: write failed", path);
-  return rc;
-}
-
-static int body(vs_sim *sim, void *payload)
-{
-  sched_args *a = payload;
-  const vs_scenario *sc = vs_sim_scenario(sim);
-  vs_threshold_options topts = VS_THRESHOLD_OPTIONS_INIT;
-  vs_threshold_run tr;
-  vs_capacity cap;
-  vs_sched_run run = {0};
-  vs_schedule *given = NULL;
-  cJSON *summary = NULL;
-  int rc, simulate = a->validate || a->csv_in || vs_policy_is_dynamic(&a->policy);
-
-  vs_threshold_run_init(&tr, sim, &topts, 0);
-  if (a->csv_in && (rc = vs_sched_read_csv(a->csv_in, sc, &given)) != VS_OK)
-    goto cleanup;
-  if (!a->common.quiet && (!a->common.json || isatty(2)))
-    fprintf(stderr, "measuring the hardware (threshold search)...\n");
-  if ((rc = vs_capacity_measure(sim, &tr, &cap)) != VS_OK)
-    goto cleanup;
-  if (given) {
-    rc = vs_sched_run_given(sim, &cap, given, &run);
-    given = NULL;
-  } else if (simulate)
-    rc = vs_sched_run_policy(sim, &cap, &a->policy, &run);
-  else
-    rc = vs_sched_build(sc, &cap, &a->policy, &run.sched);
+  vs_atomic *f;
+  int rc = vs_atomic_open(&f, path);
   if (rc != VS_OK)
-    goto cleanup;
-
-  summary = vs_schedule_json(sc, run.sched, &cap);
-  if (run.result)
-    cJSON_AddItemToObject(summary, "validation", vs_validation_json(&run.v));
-  if (a->common.json)
-    vs_json_print(summary);
-  else {
-    vs_schedule_print(stdout, sc, run.sched, &cap, a->full);
-    vs_shortfalls_print(stdout, sc, run.sched);
-    if (run.result && (a->validate || a->csv_in))
-      vs_validation_print(stdout, sc, &run.v);
+    return rc;
+  if ((rc = vs_schedule_write_csv(s, sc, vs_atomic_file(f))) != VS_OK) {
+    vs_atomic_abort(f);
+    return vs_error_set(rc, "%s: %s", path, vs_error_last());
   }
-  if (a->csv_out && (rc = write_csv_file(a->csv_out, sc, run.sched)) != VS_OK)
-    goto cleanup;
-  rc = save(sim, a, &run, summary);
-cleanup:
-  if (rc != VS_OK)
-    a->exit_code = vs_cli_fail(rc);
-  else
-    a->exit_code = run.sched->n_shortfalls || (run.result && run.v.late_vms) ? VS_EXIT_FAIL : VS_EXIT_OK;
-  cJSON_Delete(summary);
-  vs_schedule_free(given);
-  vs_sched_run_clear(&run);
-  vs_threshold_run_clear(&tr);
-  return rc;
+  return vs_atomic_commit(f);
 }
 
-static int schedule_option(void *ctx, int argc, char **argv, int *i)
+static int option(void *ctx, int opt, const char *arg)
 {
   sched_args *a = ctx;
-  const char *arg = argv[*i], *val = *i + 1 < argc ? argv[*i + 1] : NULL;
   int rc;
-  if (!strcmp(arg, "--policy")) {
-    double start = a->policy.start;
-    if (!val)
-      return vs_error_set(VS_EINPUT, "--policy needs a value");
-    if ((rc = vs_policy_parse(val, &a->policy)) != VS_OK)
+  switch (opt) {
+  case OPT_POLICY: {
+    double start = a->policy.start_s;
+    if ((rc = vs_policy_parse(arg, &a->policy)) != VS_OK)
       return rc;
-    a->policy.start = start;
-  } else if (!strcmp(arg, "--start")) {
-    if (!val || vs_unit_parse(val, VS_UNIT_CLOCK, &a->policy.start) != VS_OK)
+    a->policy.start_s = start;
+    return 1;
+  }
+  case OPT_START:
+    if (vs_unit_parse(arg, VS_UNIT_CLOCK, &a->policy.start_s) != VS_OK)
       return vs_error_set(VS_EINPUT, "--start: expected a time of day such as 07:53");
-  } else if (!strcmp(arg, "--csv")) {
-    if (!val)
+    return 1;
+  case OPT_CSV:
+    if (!*arg)
       return vs_error_set(VS_EINPUT, "--csv needs a file name");
-    a->csv_out = val;
-  } else if (!strcmp(arg, "--validate")) {
-    a->validate = 1;
+    a->csv_out = arg;
     return 1;
-  } else if (!strcmp(arg, "--full")) {
-    a->full = 1;
+  case OPT_VALIDATE: a->validate = 1; return 1;
+  case OPT_FULL: a->full = 1; return 1;
+  case OPT_SCHEDULE:
+    if (!*arg)
+      return vs_error_set(VS_EINPUT, "--schedule needs a CSV file");
+    a->csv_in = arg;
     return 1;
-  } else
-    return 0;
-  ++*i;
-  return 1;
-}
-
-static int validate_option(void *ctx, int argc, char **argv, int *i)
-{
-  sched_args *a = ctx;
-  if (strcmp(argv[*i], "--schedule"))
-    return 0;
-  if (*i + 1 >= argc)
-    return vs_error_set(VS_EINPUT, "--schedule needs a CSV file");
-  a->csv_in = argv[++*i];
-  return 1;
-}
-
-static int parse(sched_args *a, int argc, char **argv, int is_validate)
-{
-  int rc = is_validate ? vs_cli_parse(argc, argv, &vs_cmd_validate, &a->common, validate_option, a)
-                       : vs_cli_parse(argc, argv, &vs_cmd_schedule, &a->common, schedule_option, a);
-  if (rc == 0 && is_validate && !a->csv_in)
-    return vs_error_set(VS_EINPUT, "validate: --schedule FILE.csv is required");
-  return rc;
+  }
+  return 0;
 }
 
 static int run_command(int argc, char **argv, int is_validate)
 {
-  sched_args a = {.common = VS_COMMON_OPTS_INIT, .policy = VS_POLICY_INIT, .exit_code = -1};
+  static const struct option schedule_options[] = {{"policy", required_argument, NULL, OPT_POLICY},
+                                                   {"start", required_argument, NULL, OPT_START},
+                                                   {"csv", required_argument, NULL, OPT_CSV},
+                                                   {"validate", no_argument, NULL, OPT_VALIDATE},
+                                                   {"full", no_argument, NULL, OPT_FULL},
+                                                   {0}};
+  static const struct option validate_options[] = {{"schedule", required_argument, NULL, OPT_SCHEDULE}, {0}};
+  vs_cli_common o = VS_CLI_COMMON_INIT;
+  sched_args a = {.policy = VS_POLICY_INIT};
+  vs_cli_spec spec = {.cmd = is_validate ? &vs_cmd_validate : &vs_cmd_schedule,
+                      .options = is_validate ? validate_options : schedule_options, .on_option = option, .ctx = &a,
+                      .common = 1, .positional = 1};
   vs_scenario *sc = NULL;
-  int rc = parse(&a, argc, argv, is_validate);
-  if (rc > 0)
-    return VS_EXIT_OK;
-  if (rc < 0)
+  cJSON *summary = NULL;
+  int rc, exit_code;
+
+  if ((rc = vs_cli_parse(argc, argv, &spec, &o)) != 0)
+    return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
+  if (is_validate && !a.csv_in)
+    return vs_cli_fail(vs_error_set(VS_EINPUT, "validate: --schedule FILE.csv is required"));
+  if ((rc = vs_cli_load_scenario(&o, &sc)) != VS_OK)
     return vs_cli_fail(rc);
-  if ((rc = vs_cli_load_scenario(&a.common, &sc)) != VS_OK)
-    return vs_cli_fail(rc);
+  a.sc = sc;
   if (!sc->workload.len && !is_validate) {
-    fprintf(stderr, "vdistorm schedule: %s: the scenario has no workload (or no demand on that date)\n", sc->path);
-    vs_scenario_free(sc);
-    return VS_EXIT_USAGE;
+    rc = vs_error_set(VS_EINPUT, "schedule: %s: the scenario has no workload (or no demand on that date)", sc->path);
+    goto cleanup;
   }
-  rc = vs_cli_session(sc, &a.common, body, &a, &a.exit_code);
+  /* A malformed schedule is bad input: reported before anything runs. */
+  if (a.csv_in && (rc = vs_schedule_read_csv(a.csv_in, sc, &a.given)) != VS_OK)
+    goto cleanup;
+  a.progress = vs_cli_progress_new(&o);
+  rc = vs_cli_simulate(sc, &o, a.progress, study, &a);
+  vs_cli_progress_done(a.progress);
+  if (rc != VS_OK)
+    goto cleanup;
+
+  summary = vs_json_schedule(sc, a.run.sched, &a.cap);
+  if (a.run.result)
+    cJSON_AddItemToObject(summary, "validation", vs_json_validation(&a.run.v));
+  if (o.json)
+    vs_json_print(summary);
+  else {
+    vs_text_schedule(stdout, sc, a.run.sched, &a.cap, a.full);
+    vs_text_shortfalls(stdout, sc, a.run.sched);
+    if (a.run.result && (a.validate || a.csv_in))
+      vs_text_validation(stdout, sc, &a.run.v);
+  }
+  if (a.csv_out && (rc = write_csv_file(a.csv_out, sc, a.run.sched)) != VS_OK)
+    goto cleanup;
+  rc = vs_cli_save(&o, sc, summary, write_outputs, &a);
+cleanup:
+  if (rc != VS_OK)
+    exit_code = vs_cli_fail(rc);
+  else
+    exit_code = a.run.sched->n_shortfalls || (a.run.result && a.run.v.late_vms) ? VS_EXIT_FAIL : VS_EXIT_OK;
+  cJSON_Delete(summary);
+  vs_schedule_free(a.given);
+  vs_study_schedule_clear(&a.run);
+  vs_study_threshold_clear(&a.threshold);
   vs_scenario_free(sc);
-  return rc;
+  return exit_code;
 }
 
 static int schedule_run(int argc, char **argv) { return run_command(argc, argv, 0); }

@@ -1,17 +1,19 @@
 /* vdistorm threshold: the boot-storm threshold search. */
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "core/error.h"
-#include "plan/threshold.h"
-#include "threshold_report.h"
+#include "report/json.h"
+#include "report/series.h"
+#include "report/text.h"
+#include "study/threshold.h"
+#include "threshold_opts.h"
 
 typedef struct {
-  vs_common_opts common;
+  const vs_scenario *sc;
   vs_threshold_options topts;
-  int exit_code;
+  vs_cli_progress *progress;
+  vs_study_threshold study;
 } threshold_args;
 
 static void help(FILE *out)
@@ -38,76 +40,51 @@ static void help(FILE *out)
           "  --no-save, -q, -v   as for 'vdistorm boot'\n");
 }
 
-static int body(vs_sim *sim, void *payload)
+static int study(vs_backend *b, void *payload)
 {
   threshold_args *a = payload;
-  vs_threshold_run run;
-  int rc;
-
-  vs_threshold_run_init(&run, sim, &a->topts, !a->common.quiet && (!a->common.json || isatty(2)));
-  if ((rc = vs_threshold_run_search(&run)) != VS_OK)
-    goto cleanup;
-  cJSON *summary = vs_threshold_json(&run);
-  if (a->common.json)
-    vs_json_print(summary);
-  else
-    vs_threshold_print(stdout, &run);
-  if (!a->common.no_save) {
-    vs_outdir *d = NULL;
-    if ((rc = vs_outdir_open(&d, &a->common, vs_sim_scenario(sim))) == VS_OK &&
-        (rc = vs_json_write(d, "summary.json", summary)) == VS_OK &&
-        (rc = vs_threshold_write_csv(d, "", &run)) == VS_OK && (rc = vs_outdir_commit(d)) == VS_OK &&
-        !a->common.json)
-      printf("results: %s/\n", vs_outdir_path(d));
-    vs_outdir_free(d);
-  }
-  cJSON_Delete(summary);
-cleanup:
-  a->exit_code = rc == VS_OK ? VS_EXIT_OK : vs_cli_fail(rc);
-  vs_threshold_run_clear(&run);
-  return rc;
+  return vs_study_threshold_run(&a->study, b, &a->topts);
 }
 
-int vs_cli_threshold_option(vs_threshold_options *t, int argc, char **argv, int *i)
+static int write_series(vs_outdir *d, void *ctx)
 {
-  const char *a = argv[*i];
-  const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
-  int rc;
-  if (!strcmp(a, "--search")) {
-    if (!v || (strcmp(v, "auto") && strcmp(v, "linear") && strcmp(v, "fast")))
-      return vs_error_set(VS_EINPUT, "--search: expected auto, linear or fast");
-    t->mode = !strcmp(v, "linear") ? VS_SEARCH_LINEAR : !strcmp(v, "fast") ? VS_SEARCH_FAST : VS_SEARCH_AUTO;
-  } else if (!strcmp(a, "--max-k")) {
-    if ((rc = vs_cli_int_arg(a, v, 1, 1000000, &t->max_k)))
-      return rc;
-  } else if (!strcmp(a, "--extra")) {
-    if ((rc = vs_cli_int_arg(a, v, 0, 1000, &t->extra_steps)))
-      return rc;
-  } else
-    return 0;
-  ++*i;
-  return 1;
-}
-
-static int threshold_option(void *ctx, int argc, char **argv, int *i)
-{
-  return vs_cli_threshold_option(ctx, argc, argv, i);
+  threshold_args *a = ctx;
+  return vs_series_write_threshold(d, "", a->sc, &a->study);
 }
 
 static int run(int argc, char **argv)
 {
-  threshold_args a = {VS_COMMON_OPTS_INIT, VS_THRESHOLD_OPTIONS_INIT, -1};
+  vs_cli_common o = VS_CLI_COMMON_INIT;
+  threshold_args a = {.topts = VS_THRESHOLD_OPTIONS_INIT};
+  vs_cli_spec spec = {.cmd = &vs_cmd_threshold, .options = vs_threshold_long_options, .on_option = vs_threshold_option,
+                      .ctx = &a.topts, .common = 1, .positional = 1};
   vs_scenario *sc = NULL;
+  cJSON *summary = NULL;
   int rc;
 
   a.topts.extra_steps = 1;
-  if ((rc = vs_cli_parse(argc, argv, &vs_cmd_threshold, &a.common, threshold_option, &a.topts)) != 0)
+  if ((rc = vs_cli_parse(argc, argv, &spec, &o)) != 0)
     return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
-  if ((rc = vs_cli_load_scenario(&a.common, &sc)) != VS_OK)
+  if ((rc = vs_cli_load_scenario(&o, &sc)) != VS_OK)
     return vs_cli_fail(rc);
-  rc = vs_cli_session(sc, &a.common, body, &a, &a.exit_code);
+  a.sc = sc;
+  a.progress = vs_cli_progress_new(&o);
+  vs_threshold_progress(&a.topts, a.progress);
+  rc = vs_cli_simulate(sc, &o, a.progress, study, &a);
+  vs_cli_progress_done(a.progress);
+  if (rc != VS_OK)
+    goto cleanup;
+  summary = vs_json_threshold(&a.study, sc->name);
+  if (o.json)
+    vs_json_print(summary);
+  else
+    vs_text_threshold(stdout, sc, &a.study);
+  rc = vs_cli_save(&o, sc, summary, write_series, &a);
+cleanup:
+  cJSON_Delete(summary);
+  vs_study_threshold_clear(&a.study);
   vs_scenario_free(sc);
-  return rc;
+  return rc == VS_OK ? VS_EXIT_OK : vs_cli_fail(rc);
 }
 
 const vs_command vs_cmd_threshold = {"threshold", "find the boot-storm threshold", run, help};

@@ -34,7 +34,7 @@ static void check_success(const vs_scenario *sc)
   sink += vs_scenario_total_hdds(sc);
   sink += vs_scenario_total_vms(sc);
   for (r = 0; r < 40; r++)
-    sink += vs_hdd_factor(&sc->hdd, r);
+    sink += vs_scenario_hdd_factor(&sc->hdd, r);
   (void)sink;
 }
 

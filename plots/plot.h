@@ -10,7 +10,7 @@ typedef struct {
   const char *out_dir;      /* where PNGs go; NULL = the result folder itself */
   const char *gnuplot;      /* program to run; NULL = "gnuplot" */
 } vs_plot_options;
-#define VS_PLOT_OPTIONS_INIT {NULL, NULL, NULL}
+#define VS_PLOT_OPTIONS_INIT {.template_dir = NULL, .out_dir = NULL, .gnuplot = NULL}
 
 /* Render every figure a result folder allows: threshold.png from a
  * steps.csv (or threshold-steps.csv), and NAME.png for each

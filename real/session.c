@@ -22,8 +22,10 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/spawn.h"
 #include "real/real.h"
 
 /* The only global: set by the signal handler, polled by the run loop. */
@@ -99,26 +101,6 @@ static char *join(const char *dir, const char *name)
   return s;
 }
 
-/* Run a program without a shell; 0 when it exited with status 0. (fork and
- * exec rather than posix_spawn: models/sched.h shadows <sched.h>.) */
-static int spawn_wait(char *const argv[])
-{
-  pid_t pid = fork();
-  int status;
-  if (pid < 0)
-    return vs_error_set(VS_ERROR, "cannot run %s: %s", argv[0], strerror(errno));
-  if (pid == 0) {
-    execvp(argv[0], argv);
-    _exit(127);
-  }
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return vs_error_set(VS_ERROR, "%s: wait failed: %s", argv[0], strerror(errno));
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return vs_error_set(VS_ERROR, "%s failed (status %d)", argv[0], status);
-  return VS_OK;
-}
-
 static int pid_dead(long pid)
 {
   return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
@@ -141,7 +123,7 @@ int vs_real_cleanup_leftovers(vs_real *r, int *n_cleaned)
         if (virDomainIsPersistent(doms[i]) == 1)
           virDomainUndefine(doms[i]);
         cleaned++;
-        if (r->opts.progress)
+        if (r->opts.events)
           fprintf(stderr, "real: removed leftover domain %s of dead process %ld\n", name, pid);
       }
       virDomainFree(doms[i]);
@@ -328,7 +310,7 @@ static int probe_kvm(vs_real *r)
   console_t c = {log, 0, {0}, 0};
   double t0 = now_s(), up;
   char fail[128];
-  while (!works && now_s() - t0 < r->opts.probe_timeout && !g_interrupted) {
+  while (!works && now_s() - t0 < r->opts.probe_timeout_s && !g_interrupted) {
     works = console_poll(&c, &up, fail, sizeof(fail)) == 1;
     sleep_s(0.1);
   }
@@ -443,7 +425,7 @@ int vs_real_open(vs_real **out, const vs_scenario *sc, const vs_real_options *op
   case VS_DOMAIN_QEMU: strcpy(r->type, "qemu"); break;
   default:
     strcpy(r->type, probe_kvm(r) ? "kvm" : "qemu");
-    if (r->opts.progress)
+    if (r->opts.events)
       fprintf(stderr, "real: domain type %s (%s)\n", r->type,
               strcmp(r->type, "kvm") ? "KVM did not boot a probe guest; using QEMU TCG" : "KVM works");
   }
@@ -461,32 +443,32 @@ typedef struct {
   host_t *host;
   console_t con;
   char *disk;
+  char name[96];
   long qpid;
   int started, state; /* state: 0 booting, 1 ready, -1 failed or timed out */
   double cpu_prev, rd_prev;
   long long rd_bytes, rd_reqs;
-} vm_t;
-
-void vs_real_result_free(vs_real_result *res)
-{
-  if (!res)
-    return;
-  free(res->vms);
-  free(res->samples);
-  free(res);
-}
+} real_vm;
 
 static int make_disk(const vs_real *r, const char *disk)
 {
+  vs_spawn_options so = VS_SPAWN_OPTIONS_INIT;
+  int status = 0, rc;
+  so.search_path = 1;
+  so.quiet_stderr = 1; /* its own messages would break our one-line errors */
   if (r->sc->real.disk == VS_DISK_FULL_COPY) {
     char *argv[] = {"qemu-img", "convert", "-q", "-f", "qcow2", "-O", "qcow2", r->base, (char *)disk, NULL};
-    return spawn_wait(argv);
+    rc = vs_spawn_run(argv, &so, NULL, &status);
+  } else {
+    char *argv[] = {"qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", r->base, (char *)disk, NULL};
+    rc = vs_spawn_run(argv, &so, NULL, &status);
   }
-  char *argv[] = {"qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", r->base, (char *)disk, NULL};
-  return spawn_wait(argv);
+  if (rc == VS_OK && status != 0)
+    rc = vs_error_set(VS_ERROR, "qemu-img could not make %s from %s (exit status %d)", disk, r->base, status);
+  return rc;
 }
 
-static void block_stats(vm_t *v)
+static void block_stats(real_vm *v)
 {
   virDomainBlockStatsStruct st;
   if (v->dom && virDomainBlockStats(v->dom, "vda", &st, sizeof(st)) == 0) {
@@ -495,220 +477,147 @@ static void block_stats(vm_t *v)
   }
 }
 
-int vs_real_boot(vs_real *r, const vs_real_req *plan, size_t n, vs_real_result **out)
+typedef struct {
+  vs_boot_result *res;
+  size_t samples_cap, util_cap;
+  double *prev_busy, *prev_total;
+  double last_t;
+} sampler;
+
+/* One sample per second (and a last, shorter one at the end): host CPU from
+ * the hypervisor, the VMs' QEMU processes, disk reads from block stats. */
+static int take_sample(vs_real *r, sampler *sp, real_vm *vms, size_t n, double t)
+{
+  vs_boot_result *res = sp->res;
+  size_t H = r->n_hosts;
+  int rc;
+  if ((rc = vs_array_reserve(&res->samples, &sp->samples_cap, res->n_samples + 1, sizeof(*res->samples))) != VS_OK ||
+      (rc = vs_array_reserve(&res->host_util, &sp->util_cap, (res->n_samples + 1) * H, sizeof(double))) != VS_OK)
+    return rc;
+  vs_sample *s = &res->samples[res->n_samples];
+  double *hu = &res->host_util[res->n_samples * H], vm_sum = 0, rd = 0;
+  memset(s, 0, sizeof(*s));
+  s->t_s = t;
+  for (size_t h = 0; h < H; h++) {
+    double busy, total, vm_cpu_s = 0;
+    hu[h] = 0;
+    for (size_t i = 0; i < n; i++) {
+      real_vm *v = &vms[i];
+      if (v->host != &r->hosts[h] || !v->dom)
+        continue;
+      double c = vm_cpu(v->host, v->dom, v->name, &v->qpid);
+      if (v->state == 0 || c > v->cpu_prev) {
+        vm_cpu_s += fmax(0, c - v->cpu_prev);
+        v->cpu_prev = c;
+      }
+      if (v->state != 1)
+        block_stats(v);
+      rd += (double)v->rd_bytes - v->rd_prev;
+      v->rd_prev = (double)v->rd_bytes;
+    }
+    if (host_cpu(&r->hosts[h], &busy, &total) == VS_OK && total > sp->prev_total[h]) {
+      double dt = total - sp->prev_total[h];
+      hu[h] = fmin(1, (busy - sp->prev_busy[h]) / dt);
+      vm_sum += fmin(1, vm_cpu_s / dt);
+      sp->prev_busy[h] = busy;
+      sp->prev_total[h] = total;
+    }
+    s->cpu_util_mean += hu[h] / (double)H;
+    s->cpu_util_max = fmax(s->cpu_util_max, hu[h]);
+  }
+  s->host_overhead_cpu_util = fmax(0, s->cpu_util_mean - vm_sum / (double)H);
+  s->disk_MBps = t > sp->last_t ? rd / 1e6 / (t - sp->last_t) : 0;
+  for (size_t i = 0; i < n; i++) {
+    s->booting += vms[i].started && vms[i].state == 0;
+    s->ready += vms[i].state == 1;
+  }
+  res->n_samples++;
+  sp->last_t = t;
+  return VS_OK;
+}
+
+static void report(const vs_backend *b, const vs_boot_result *res, double t, size_t n)
+{
+  if (!b->progress)
+    return;
+  vs_boot_progress p = {.t_s = t, .total = (int)n};
+  if (res->n_samples) {
+    p.booting = res->samples[res->n_samples - 1].booting;
+    p.ready = res->samples[res->n_samples - 1].ready;
+  }
+  b->progress(b->progress_ctx, &p);
+}
+
+/* Start the next VMs whose time has come, within the launch limits. */
+static int start_due(vs_real *r, const vs_boot_req *plan, size_t n, const vs_boot_limits *lim, real_vm *vms,
+                     vs_boot_result *res, const char *cmdline, double t0, double *last_start)
 {
   const vs_scenario *sc = r->sc;
-  vs_real_result *res = calloc(1, sizeof(*res));
-  vm_t *vms = calloc(n ? n : 1, sizeof(*vms));
-  double *prev_busy = calloc(r->n_hosts, sizeof(double)), *prev_total = calloc(r->n_hosts, sizeof(double));
-  double *host_util = NULL; /* [sample][host] for the rolling peak */
-  size_t cap = 0;
-  char cmdline[256], label[64], errmsg[512] = "";
-  int rc = VS_OK, run = ++r->runs;
-
-  *out = NULL;
-  if (!res || !vms || !prev_busy || !prev_total || !(res->vms = calloc(n ? n : 1, sizeof(*res->vms)))) {
-    rc = vs_error_set(VS_ENOMEM, "out of memory");
-    goto cleanup;
-  }
-  res->n_vms = n;
-  res->domain_type = r->type;
-  res->n_hosts = (int)r->n_hosts;
-  snprintf(label, sizeof(label), "%s.%d", sc->name ? sc->name : "run", run);
-  snprintf(cmdline, sizeof(cmdline), "console=ttyS0 quiet panic=-1 vdistorm.ws_kib=%.0f vdistorm.cpu_mb=%.0f",
-           ceil(sc->real.working_set / 1024.0), floor(sc->real.guest_cpu_work / VS_REAL_CYCLES_PER_MB));
-
-  /* Disks first: copying is not part of the boot being measured. */
-  for (size_t i = 0; i < n; i++) {
-    vs_real_vm *o = &res->vms[i];
-    char file[128];
-    o->vm = plan[i].vm;
-    o->host = plan[i].host % (int)r->n_hosts;
-    o->start = plan[i].start;
-    o->ready = o->guest_uptime = -1;
-    vs_real_domain_name(o->name, sizeof(o->name), r->pid, label, plan[i].vm);
-    vms[i].host = &r->hosts[o->host];
-    snprintf(file, sizeof(file), "%s.qcow2", o->name);
-    vms[i].disk = join(r->workdir, file);
-    snprintf(file, sizeof(file), "%s.log", o->name);
-    vms[i].con.path = join(r->workdir, file);
-    if (!vms[i].disk || !vms[i].con.path) {
-      rc = vs_error_set(VS_ENOMEM, "out of memory");
-      goto cleanup;
-    }
-    unlink(vms[i].con.path);
-    if ((rc = make_disk(r, vms[i].disk)) != VS_OK)
-      goto cleanup;
-  }
-  for (size_t h = 0; h < r->n_hosts; h++)
-    host_cpu(&r->hosts[h], &prev_busy[h], &prev_total[h]);
-
-  double t0 = now_s(), next_sample = 1.0, last_sample = 0;
-  size_t done = 0;
-  while (done < n) {
-    if (g_interrupted) {
-      rc = vs_error_set(VS_ERROR, "interrupted by signal %d; domains destroyed", (int)g_interrupted);
-      goto cleanup;
-    }
+  int booting = 0;
+  for (size_t i = 0; i < n; i++)
+    booting += vms[i].started && vms[i].state == 0;
+  for (size_t i = 0; i < n && !g_interrupted; i++) {
+    real_vm *v = &vms[i];
     double t = now_s() - t0;
-    for (size_t i = 0; i < n; i++) {
-      vm_t *v = &vms[i];
-      vs_real_vm *o = &res->vms[i];
-      if (!v->started && plan[i].start <= t) {
-        vs_real_domain_spec sp = {r->type, o->name, sc->real.memory, sc->real.vcpus, r->kernel, r->initrd,
-                                  v->disk, "qcow2", v->con.path, cmdline, r->dac};
-        char *xml = vs_real_domain_xml(&sp);
-        if (!xml) {
-          rc = vs_error_set(VS_ENOMEM, "out of memory");
-          goto cleanup;
-        }
-        o->start = now_s() - t0;
-        v->dom = virDomainCreateXML(v->host->conn, xml, 0);
-        free(xml);
-        v->started = 1;
-        if (!v->dom) {
-          rc = vs_error_set(VS_ERROR, "%s: cannot start domain %s: %s", v->host->uri, o->name, virt_msg());
-          goto cleanup;
-        }
-        if (r->opts.progress)
-          fprintf(stderr, "real: %7.1f s  started %s (%s)\n", o->start, o->name, r->type);
-      }
-      if (v->started && v->state == 0) {
-        char fail[128];
-        int st = console_poll(&v->con, &o->guest_uptime, fail, sizeof(fail));
-        double tn = now_s() - t0;
-        if (st == 1) {
-          o->ready = tn;
-          v->state = 1;
-          done++;
-          block_stats(v);
-          if (r->opts.progress)
-            fprintf(stderr, "real: %7.1f s  %s ready after %.1f s\n", tn, o->name, tn - o->start);
-        } else if (st < 0 || tn - o->start > sc->real.boot_timeout) {
-          v->state = -1;
-          done++;
-          res->not_ready++;
-          if (!errmsg[0])
-            snprintf(errmsg, sizeof(errmsg), "%s: VM %d (%s) %s", v->host->uri, o->vm, o->name,
-                     st < 0 ? fail : "never became ready");
-          if (st >= 0)
-            snprintf(errmsg + strlen(errmsg), sizeof(errmsg) - strlen(errmsg), " within the %.0f s boot timeout",
-                     sc->real.boot_timeout);
-          if (r->opts.progress)
-            fprintf(stderr, "real: %7.1f s  %s NOT ready\n", tn, o->name);
-        }
-      }
-    }
-    t = now_s() - t0;
-    if (t >= next_sample || done == n) {
-      /* One sample per second (and a last, shorter one at the end). */
-      if (res->n_samples == cap) {
-        size_t ncap = cap ? cap * 2 : 64;
-        vs_real_sample *s = realloc(res->samples, ncap * sizeof(*s));
-        double *hu = s ? realloc(host_util, ncap * r->n_hosts * sizeof(double)) : NULL;
-        if (s)
-          res->samples = s;
-        if (!s || !hu) {
-          rc = vs_error_set(VS_ENOMEM, "out of memory");
-          goto cleanup;
-        }
-        host_util = hu;
-        cap = ncap;
-      }
-      vs_real_sample *s = &res->samples[res->n_samples];
-      double *hu = &host_util[res->n_samples * r->n_hosts], vm_sum = 0, rd = 0;
-      memset(s, 0, sizeof(*s));
-      s->t = t;
-      for (size_t h = 0; h < r->n_hosts; h++) {
-        double busy, total;
-        double vm_cpu_s = 0;
-        hu[h] = 0;
-        for (size_t i = 0; i < n; i++) {
-          vm_t *v = &vms[i];
-          if (v->host != &r->hosts[h] || !v->dom)
-            continue;
-          double c = vm_cpu(v->host, v->dom, res->vms[i].name, &v->qpid);
-          if (v->state == 0 || c > v->cpu_prev) {
-            vm_cpu_s += fmax(0, c - v->cpu_prev);
-            v->cpu_prev = c;
-          }
-          if (v->state != 1)
-            block_stats(v);
-          rd += (double)v->rd_bytes - v->rd_prev;
-          v->rd_prev = (double)v->rd_bytes;
-        }
-        if (host_cpu(&r->hosts[h], &busy, &total) == VS_OK && total > prev_total[h]) {
-          double dt = total - prev_total[h];
-          hu[h] = fmin(1, (busy - prev_busy[h]) / dt);
-          vm_sum += fmin(1, vm_cpu_s / dt);
-          prev_busy[h] = busy;
-          prev_total[h] = total;
-        }
-        s->cpu_util_mean += hu[h] / (double)r->n_hosts;
-        s->cpu_util_max = fmax(s->cpu_util_max, hu[h]);
-      }
-      s->vm_cpu_util = vm_sum / (double)r->n_hosts;
-      s->host_overhead_cpu_util = fmax(0, s->cpu_util_mean - s->vm_cpu_util);
-      s->disk_MBps = t > last_sample ? rd / 1e6 / (t - last_sample) : 0;
-      for (size_t i = 0; i < n; i++) {
-        s->booting += vms[i].started && vms[i].state == 0;
-        s->ready += vms[i].state == 1;
-      }
-      res->n_samples++;
-      last_sample = t;
-      next_sample = floor(t) + 1.0;
-    }
-    if (done < n)
-      sleep_s(0.05);
-  }
-
-  /* Summary, the simulator's way (sim/sim.h). */
-  double first = INFINITY, last = 0, sum = 0;
-  int ready = 0;
-  for (size_t i = 0; i < n; i++) {
-    vs_real_vm *o = &res->vms[i];
-    o->read_bytes = (double)vms[i].rd_bytes;
-    o->read_reqs = (double)vms[i].rd_reqs;
-    res->read_bytes += o->read_bytes;
-    first = fmin(first, o->start);
-    if (o->ready < 0)
+    if (v->started || plan[i].start_s > t)
       continue;
-    ready++;
-    last = fmax(last, o->ready);
-    sum += o->ready - o->start;
-    res->max_boot_s = fmax(res->max_boot_s, o->ready - o->start);
+    if ((lim->max_concurrent > 0 && booting >= lim->max_concurrent) || t - *last_start < lim->min_gap_s)
+      break; /* in plan order: later VMs wait behind this one */
+    vs_real_domain_spec spec = {.type = r->type, .name = v->name, .memory_B = sc->real.memory_B,
+                                .vcpus = sc->real.vcpus, .kernel = r->kernel, .initrd = r->initrd, .disk = v->disk,
+                                .disk_format = "qcow2", .console_log = v->con.path, .cmdline = cmdline,
+                                .dac_label = r->dac};
+    char *xml = vs_real_domain_xml(&spec);
+    if (!xml)
+      return vs_error_set(VS_ENOMEM, "out of memory");
+    res->started_s[i] = *last_start = now_s() - t0;
+    v->dom = virDomainCreateXML(v->host->conn, xml, 0);
+    free(xml);
+    v->started = 1;
+    booting++;
+    if (!v->dom)
+      return vs_error_set(VS_ERROR, "%s: cannot start domain %s: %s", v->host->uri, v->name, virt_msg());
   }
-  res->all_ready_s = ready ? last - first : 0;
-  res->mean_ready_s = ready ? sum / ready : 0;
-  res->disks_used = 0;
-  for (size_t h = 0; h < r->n_hosts; h++)
-    for (size_t i = 0; i < n; i++)
-      if (res->vms[i].host == (int)h) {
-        res->disks_used++;
-        break;
-      }
-  if (res->all_ready_s > 0) {
-    res->total_disk_MBps = res->read_bytes / 1e6 / res->all_ready_s;
-    res->mean_disk_MBps = res->total_disk_MBps / (res->disks_used ? res->disks_used : 1);
-  }
-  int win = (int)fmax(1, round(sc->storm.cpu_window));
-  for (size_t h = 0; h < r->n_hosts; h++)
-    for (size_t s = 0; s < res->n_samples; s++) {
-      size_t from = s + 1 >= (size_t)win ? s + 1 - (size_t)win : 0;
-      double m = 0;
-      for (size_t j = from; j <= s; j++)
-        m += host_util[j * r->n_hosts + h];
-      res->peak_cpu_util = fmax(res->peak_cpu_util, m / (double)(s - from + 1));
-    }
-  for (size_t s = 0; s < res->n_samples; s++) {
-    res->host_overhead_cpu_util += res->samples[s].host_overhead_cpu_util / (double)res->n_samples;
-    res->peak_host_overhead_cpu_util = fmax(res->peak_host_overhead_cpu_util, res->samples[s].host_overhead_cpu_util);
-  }
-  if (res->not_ready)
-    vs_error_set(VS_ERROR, "%s", errmsg);
+  return VS_OK;
+}
 
-cleanup:
-  /* Always: destroy every domain we started and remove its disk and log. */
+/* Read the consoles: ready markers, failures, timeouts. Returns VMs done. */
+static size_t poll_consoles(vs_real *r, real_vm *vms, size_t n, vs_boot_result *res, double t0, char *err,
+                            size_t err_len)
+{
+  size_t done = 0;
+  for (size_t i = 0; i < n; i++) {
+    real_vm *v = &vms[i];
+    if (v->state != 0) {
+      done++;
+      continue;
+    }
+    if (!v->started)
+      continue;
+    char fail[128];
+    double uptime;
+    int st = console_poll(&v->con, &uptime, fail, sizeof(fail));
+    double t = now_s() - t0;
+    if (st == 1) {
+      res->ready_s[i] = t;
+      v->state = 1;
+      done++;
+      block_stats(v);
+    } else if (st < 0 || t - res->started_s[i] > r->sc->real.boot_timeout_s) {
+      v->state = -1;
+      done++;
+      if (!err[0] && st < 0)
+        snprintf(err, err_len, "%s: VM %d (%s) %s", v->host->uri, res->boots[i].vm, v->name, fail);
+      else if (!err[0])
+        snprintf(err, err_len, "%s: VM %d (%s) never became ready within the %.0f s boot timeout", v->host->uri,
+                 res->boots[i].vm, v->name, r->sc->real.boot_timeout_s);
+    }
+  }
+  return done;
+}
+
+static void destroy_vms(real_vm *vms, size_t n)
+{
   for (size_t i = 0; vms && i < n; i++) {
     if (vms[i].dom) {
       virDomainDestroy(vms[i].dom);
@@ -722,13 +631,109 @@ cleanup:
     free(vms[i].con.path);
   }
   free(vms);
-  free(prev_busy);
-  free(prev_total);
-  free(host_util);
+}
+
+static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_boot_limits *limits,
+                     vs_boot_result **out)
+{
+  vs_real *r = b->impl;
+  const vs_scenario *sc = r->sc;
+  vs_boot_limits lim = VS_BOOT_LIMITS_INIT;
+  vs_boot_result *res = vs_boot_result_new(plan, n);
+  real_vm *vms = calloc(n ? n : 1, sizeof(*vms));
+  sampler sp = {.res = res};
+  char cmdline[256], label[64], err[512] = "";
+  int rc = VS_OK, run = ++r->runs;
+
+  *out = NULL;
+  if (limits)
+    lim = *limits;
+  sp.prev_busy = calloc(r->n_hosts, sizeof(double));
+  sp.prev_total = calloc(r->n_hosts, sizeof(double));
+  if (!res || !vms || !sp.prev_busy || !sp.prev_total) {
+    rc = vs_error_set(VS_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  res->backend = "libvirt";
+  res->domain_type = r->type;
+  res->n_hosts = (int)r->n_hosts;
+  snprintf(label, sizeof(label), "%s.%d", sc->name ? sc->name : "run", run);
+  snprintf(cmdline, sizeof(cmdline), "console=ttyS0 quiet panic=-1 vdistorm.ws_kib=%.0f vdistorm.cpu_mb=%.0f",
+           ceil(sc->real.working_set_B / 1024.0), floor(sc->real.guest_cpu_work_f / VS_REAL_CYCLES_PER_MB));
+
+  /* Disks first: copying is not part of the boot being measured. */
+  for (size_t i = 0; i < n; i++) {
+    real_vm *v = &vms[i];
+    char file[128];
+    res->ready_s[i] = NAN;
+    vs_real_domain_name(v->name, sizeof(v->name), r->pid, label, plan[i].vm);
+    v->host = &r->hosts[(size_t)plan[i].host % r->n_hosts];
+    snprintf(file, sizeof(file), "%s.qcow2", v->name);
+    v->disk = join(r->workdir, file);
+    snprintf(file, sizeof(file), "%s.log", v->name);
+    v->con.path = join(r->workdir, file);
+    if (!v->disk || !v->con.path) {
+      rc = vs_error_set(VS_ENOMEM, "out of memory");
+      goto cleanup;
+    }
+    unlink(v->con.path);
+    if ((rc = make_disk(r, v->disk)) != VS_OK)
+      goto cleanup;
+  }
+  for (size_t h = 0; h < r->n_hosts; h++)
+    host_cpu(&r->hosts[h], &sp.prev_busy[h], &sp.prev_total[h]);
+
+  double t0 = now_s(), next_sample = 1.0, last_start = -INFINITY;
+  size_t done = 0;
+  while (done < n) {
+    if (g_interrupted) {
+      rc = vs_error_set(VS_ERROR, "interrupted by signal %d; domains destroyed", (int)g_interrupted);
+      goto cleanup;
+    }
+    if ((rc = start_due(r, plan, n, &lim, vms, res, cmdline, t0, &last_start)) != VS_OK)
+      goto cleanup;
+    done = poll_consoles(r, vms, n, res, t0, err, sizeof(err));
+    double t = now_s() - t0;
+    if (t >= next_sample || done == n) {
+      if ((rc = take_sample(r, &sp, vms, n, t)) != VS_OK)
+        goto cleanup;
+      report(b, res, t, n);
+      next_sample = floor(t) + 1.0;
+    }
+    if (done < n)
+      sleep_s(0.05);
+  }
+  for (size_t i = 0; i < n; i++)
+    res->read_B[i] = (double)vms[i].rd_bytes;
+  vs_boot_result_summarize(res, sc);
+  snprintf(res->failure, sizeof(res->failure), "%s", err);
+
+cleanup:
+  /* Always: destroy every domain we started and remove its disk and log. */
+  destroy_vms(vms, n);
+  free(sp.prev_busy);
+  free(sp.prev_total);
   if (rc != VS_OK) {
-    vs_real_result_free(res);
+    vs_boot_result_free(res);
     return rc;
   }
   *out = res;
   return VS_OK;
+}
+
+int vs_real_run(const vs_scenario *sc, const vs_real_options *opts, vs_backend_fn study, void *payload)
+{
+  vs_real *r = NULL;
+  int rc;
+  vs_real_install_signal_handlers();
+  if ((rc = vs_real_open(&r, sc, opts)) != VS_OK)
+    return rc;
+  vs_backend b = {.name = "libvirt", .sc = sc, .boot = real_boot, .impl = r};
+  if (opts) {
+    b.progress = opts->progress;
+    b.progress_ctx = opts->progress_ctx;
+  }
+  rc = study(&b, payload);
+  vs_real_free(r);
+  return rc;
 }

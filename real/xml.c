@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "real/real.h"
 #include "core/units.h"
@@ -70,63 +71,43 @@ long vs_real_name_pid(const char *name)
   return pid;
 }
 
-/* A growing string; `failed` sticks once memory runs out. */
+/* vs_buf with a sticky failure: the XML is built in one go, checked once. */
 typedef struct {
-  char *s;
-  size_t len, cap;
+  vs_buf b;
   int failed;
-} buf_t;
+} xml_out;
 
-static void put(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(buf_t *b, const char *fmt, ...)
+static void put(xml_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(xml_out *o, const char *fmt, ...)
 {
+  char line[1024];
   va_list ap;
-  if (b->failed)
-    return;
-  for (;;) {
-    va_start(ap, fmt);
-    int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-      b->failed = 1;
-      return;
-    }
-    if (b->s && b->len + (size_t)n < b->cap) {
-      b->len += (size_t)n;
-      return;
-    }
-    size_t cap = (b->cap ? b->cap * 2 : 1024) + (size_t)n;
-    char *s = realloc(b->s, cap);
-    if (!s) {
-      b->failed = 1;
-      return;
-    }
-    b->s = s;
-    b->cap = cap;
-  }
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+  if (!o->failed && (n < 0 || (size_t)n >= sizeof(line) || vs_buf_add(&o->b, line, (size_t)n) != VS_OK))
+    o->failed = 1;
 }
 
 /* put() of one escaped string between two literal pieces. */
-static void put_esc(buf_t *b, const char *before, const char *value, const char *after)
+static void put_esc(xml_out *o, const char *before, const char *value, const char *after)
 {
   char *e = vs_real_xml_escape(value ? value : "");
-  if (!e) {
-    b->failed = 1;
-    return;
-  }
-  put(b, "%s%s%s", before, e, after);
+  if (!e || vs_buf_add(&o->b, before, strlen(before)) || vs_buf_add(&o->b, e, strlen(e)) ||
+      vs_buf_add(&o->b, after, strlen(after)))
+    o->failed = 1;
   free(e);
 }
 
 char *vs_real_domain_xml(const vs_real_domain_spec *sp)
 {
-  buf_t b = {0};
+  xml_out b = {.b = VS_BUF_INIT};
   /* The type is one of two fixed words; anything else is refused rather than escaped. */
   if (strcmp(sp->type, "kvm") != 0 && strcmp(sp->type, "qemu") != 0)
     return NULL;
   put(&b, "<domain type='%s'>\n", sp->type);
   put_esc(&b, "  <name>", sp->name, "</name>\n");
-  put(&b, "  <memory unit='KiB'>%.0f</memory>\n", sp->memory / 1024.0);
+  put(&b, "  <memory unit='KiB'>%.0f</memory>\n", sp->memory_B / 1024.0);
   put(&b, "  <vcpu>%d</vcpu>\n", sp->vcpus);
   put(&b, "  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n");
   put_esc(&b, "    <kernel>", sp->kernel, "</kernel>\n");
@@ -151,8 +132,8 @@ char *vs_real_domain_xml(const vs_real_domain_spec *sp)
             "</label>\n  </seclabel>\n");
   put(&b, "</domain>\n");
   if (b.failed) {
-    free(b.s);
+    vs_buf_clear(&b.b);
     return NULL;
   }
-  return b.s;
+  return vs_buf_detach(&b.b);
 }

@@ -41,6 +41,7 @@
 #include <simgrid/semaphore.h>
 
 #include "core/error.h"
+#include "scenario/placement.h"
 #include "sim/sim.h"
 #include "sim/sim_internal.h"
 
@@ -56,12 +57,11 @@
 typedef struct {
   sg_host_t disk; /* see platform.c: an HDD is a one-core host, 1 flop = 1 byte */
   sg_host_t owner;
-  char name[48];
   int readers;
   double inv_inflation_sum; /* sum over active reads of 1/inflation */
   double useful_bytes;      /* integrated up to last_t */
   double last_t;
-} hdd_t;
+} sim_hdd;
 
 /* Host CPU use, integrated exactly: every exec on a compute host is ours, and
  * SimGrid's CPU model gives a host min(cores x speed, sum of its execs' caps),
@@ -72,26 +72,27 @@ typedef struct {
   int work;      /* running unbounded execs */
   double flops;  /* integrated up to last_t */
   double last_t;
-} cpu_t;
+} sim_cpu;
 
-typedef struct experiment experiment;
+typedef struct sim_experiment sim_experiment;
+typedef struct vs_sim vs_sim;
 
 typedef struct {
-  experiment *e;
+  sim_experiment *e;
   vs_boot_req req;
-  double read_bytes, cpu_work;
+  double read_B, cpu_work_f;
   double phase; /* 0..1: where its chunk boundaries fall */
-  double started, ready;
+  double started_s, ready_s;
   char mailbox[48];
-} vm_t;
+} sim_vm;
 
-struct experiment {
+struct sim_experiment {
   vs_sim *sim;
-  vm_t *vms;
+  sim_vm *vms;
   size_t *order; /* VM indices by start time */
   size_t n;
   double t0;
-  vs_boot_options limits;
+  vs_boot_limits limits;
   sg_sem_t slots; /* max_concurrent power-ons, or NULL */
   int booting, ready, launched, peak_booting;
 };
@@ -99,17 +100,15 @@ struct experiment {
 struct vs_sim {
   const vs_scenario *sc;
   vs_sim_options opts;
-  vs_sim_body_fn body;
+  vs_backend backend;
+  vs_backend_fn study;
   void *payload;
-  int body_rc;
+  int study_rc;
   sg_host_t *hosts;
-  cpu_t *cpus;
-  char (*host_names)[32];
-  sg_host_t *nas;
-  hdd_t *disks;
+  sim_cpu *cpus;
+  sim_hdd *disks;
   int n_disks;
   sg_link_t *links;
-  char (*link_names)[32];
   int n_links;
   double hdd_peak_bw;
   int seq; /* experiment counter, keeps mailbox names unique */
@@ -117,7 +116,7 @@ struct vs_sim {
 
 /* ---- the HDD: SimGrid's disk plus the seek penalty of interleaved streams ---- */
 
-static void hdd_advance(const vs_sim *sim, hdd_t *d)
+static void hdd_advance(const vs_sim *sim, sim_hdd *d)
 {
   double now = simgrid_get_clock();
   if (d->readers > 0)
@@ -125,11 +124,11 @@ static void hdd_advance(const vs_sim *sim, hdd_t *d)
   d->last_t = now;
 }
 
-static void hdd_read(const vs_sim *sim, hdd_t *d, double bytes)
+static void hdd_read(const vs_sim *sim, sim_hdd *d, double bytes)
 {
   hdd_advance(sim, d);
   d->readers++;
-  double inflation = sim->hdd_peak_bw / (sim->sc->hdd.read_bw * vs_hdd_factor(&sim->sc->hdd, d->readers));
+  double inflation = sim->hdd_peak_bw / (sim->sc->hdd.read_Bps * vs_scenario_hdd_factor(&sim->sc->hdd, d->readers));
   d->inv_inflation_sum += 1.0 / inflation;
   sg_exec_t read = sg_actor_exec_init(bytes * inflation);
   sg_exec_set_host(read, d->disk);
@@ -141,11 +140,11 @@ static void hdd_read(const vs_sim *sim, hdd_t *d, double bytes)
 
 /* ---- host CPU accounting ---- */
 
-static void cpu_advance(const vs_sim *sim, cpu_t *c)
+static void cpu_advance(const vs_sim *sim, sim_cpu *c)
 {
   const vs_scenario *sc = sim->sc;
   double now = simgrid_get_clock();
-  double speed = sc->hosts.core_speed, busy = fmin(sc->boot.busy_cpu, speed);
+  double speed = sc->hosts.core_fps, busy = fmin(sc->boot.busy_cpu_fps, speed);
   double demand = c->busy * busy + c->work * speed;
   c->flops += (now - c->last_t) * fmin(demand, sc->hosts.cores * speed);
   c->last_t = now;
@@ -153,7 +152,7 @@ static void cpu_advance(const vs_sim *sim, cpu_t *c)
 
 static void cpu_change(const vs_sim *sim, int host, int dbusy, int dwork)
 {
-  cpu_t *c = &sim->cpus[host];
+  sim_cpu *c = &sim->cpus[host];
   cpu_advance(sim, c);
   c->busy += dbusy;
   c->work += dwork;
@@ -182,29 +181,29 @@ static void start_actor(const char *name, sg_host_t host, void (*code)(int, char
  * first piece is phase x a chunk and the last the remainder, so VMs booting
  * together reach their chunk boundaries (and CPU bursts) at different times,
  * as real boots issuing small requests do. */
-static int n_chunks(const vm_t *vm) { return vm->e->sim->sc->boot.chunks + 1; }
+static int n_chunks(const sim_vm *vm) { return vm->e->sim->sc->boot.chunks + 1; }
 
-static double chunk_bytes(const vm_t *vm, int i)
+static double chunk_bytes(const sim_vm *vm, int i)
 {
   int chunks = vm->e->sim->sc->boot.chunks;
-  double base = vm->read_bytes / chunks, head = base * vm->phase;
+  double base = vm->read_B / chunks, head = base * vm->phase;
   if (i == 0)
     return head;
   if (i == chunks)
-    return vm->read_bytes - head - base * (chunks - 1);
+    return vm->read_B - head - base * (chunks - 1);
   return base;
 }
 
-static sg_host_t storage_host(const vs_sim *sim, const vm_t *vm)
+static sg_host_t storage_host(const vs_sim *sim, const sim_vm *vm)
 {
   return sim->disks[vm->req.disk].owner;
 }
 
 static void storage_reader(int argc, char **argv)
 {
-  vm_t *vm = sg_actor_self_get_data();
+  sim_vm *vm = sg_actor_self_get_data();
   vs_sim *sim = vm->e->sim;
-  hdd_t *hdd = &sim->disks[vm->req.disk];
+  sim_hdd *hdd = &sim->disks[vm->req.disk];
   sg_mailbox_t to_vm = sg_mailbox_by_name(vm->mailbox);
 
   sg_comm_t sending = NULL;
@@ -223,20 +222,20 @@ static void storage_reader(int argc, char **argv)
 
 static void vm_boot(int argc, char **argv)
 {
-  vm_t *vm = sg_actor_self_get_data();
-  experiment *e = vm->e;
+  sim_vm *vm = sg_actor_self_get_data();
+  sim_experiment *e = vm->e;
   const vs_boot_profile *boot = &e->sim->sc->boot;
   sg_mailbox_t inbox = sg_mailbox_by_name(vm->mailbox);
   sg_exec_t busy = NULL;
   char name[64];
 
-  vm->started = simgrid_get_clock() - e->t0;
+  vm->started_s = simgrid_get_clock() - e->t0;
   if (++e->booting > e->peak_booting)
     e->peak_booting = e->booting;
-  if (boot->busy_cpu > 0) {
+  if (boot->busy_cpu_fps > 0) {
     /* Far longer than any boot; it is cancelled when the VM is ready. */
-    busy = sg_actor_exec_init(boot->busy_cpu * 1e8);
-    sg_exec_set_bound(busy, boot->busy_cpu);
+    busy = sg_actor_exec_init(boot->busy_cpu_fps * 1e8);
+    sg_exec_set_bound(busy, boot->busy_cpu_fps);
     sg_exec_start(busy);
     cpu_change(e->sim, vm->req.host, +1, 0);
   }
@@ -245,7 +244,7 @@ static void vm_boot(int argc, char **argv)
 
   for (int i = 0; i < n_chunks(vm); i++) {
     sg_mailbox_get(inbox);
-    double flops = chunk_bytes(vm, i) * (boot->io_cpu_per_byte + vm->cpu_work / vm->read_bytes);
+    double flops = chunk_bytes(vm, i) * (boot->io_cpu_fpB + vm->cpu_work_f / vm->read_B);
     if (flops > 0)
       host_execute(e->sim, vm->req.host, flops);
   }
@@ -253,7 +252,7 @@ static void vm_boot(int argc, char **argv)
     sg_exec_cancel(busy);
     cpu_change(e->sim, vm->req.host, -1, 0);
   }
-  vm->ready = simgrid_get_clock() - e->t0;
+  vm->ready_s = simgrid_get_clock() - e->t0;
   e->booting--;
   e->ready++;
   if (e->slots)
@@ -263,12 +262,12 @@ static void vm_boot(int argc, char **argv)
 /* Powers VMs on in planned order, no earlier than planned, within the limits. */
 static void launcher(int argc, char **argv)
 {
-  experiment *e = sg_actor_self_get_data();
+  sim_experiment *e = sg_actor_self_get_data();
   double last = -INFINITY;
   for (size_t k = 0; k < e->n; k++) {
-    vm_t *vm = &e->vms[e->order[k]];
+    sim_vm *vm = &e->vms[e->order[k]];
     char name[48];
-    sg_actor_sleep_until(fmax(e->t0 + vm->req.start, last + e->limits.min_gap_s));
+    sg_actor_sleep_until(fmax(e->t0 + vm->req.start_s, last + e->limits.min_gap_s));
     if (e->slots)
       sg_sem_acquire(e->slots);
     last = simgrid_get_clock();
@@ -347,7 +346,7 @@ static int series_grow(series *s, const vs_sim *sim)
   return VS_OK;
 }
 
-static int take_sample(series *s, vs_sim *sim, experiment *e, counters *prev, counters *now)
+static int take_sample(series *s, vs_sim *sim, sim_experiment *e, counters *prev, counters *now)
 {
   const vs_scenario *sc = sim->sc;
   size_t H = (size_t)sc->hosts.count, D = (size_t)sim->n_disks, L = (size_t)sim->n_links;
@@ -359,10 +358,10 @@ static int take_sample(series *s, vs_sim *sim, experiment *e, counters *prev, co
 
   vs_sample *row = &s->rows[s->n];
   memset(row, 0, sizeof(*row));
-  row->t = now->t - e->t0;
+  row->t_s = now->t - e->t0;
   row->booting = e->booting;
   row->ready = e->ready;
-  double host_capacity = sc->hosts.cores * sc->hosts.core_speed * dt;
+  double host_capacity = sc->hosts.cores * sc->hosts.core_fps * dt;
   for (size_t h = 0; h < H; h++) {
     double u = (now->host_flops[h] - prev->host_flops[h]) / host_capacity;
     u = u > 1.0 ? 1.0 : u; /* float noise at saturation */
@@ -378,7 +377,7 @@ static int take_sample(series *s, vs_sim *sim, experiment *e, counters *prev, co
   }
   for (size_t l = 0; l < L; l++) {
     double mbps = (now->link_bytes[l] - prev->link_bytes[l]) / dt / 1e6;
-    double util = mbps * 1e6 / sc->storage.link_bw;
+    double util = mbps * 1e6 / sc->storage.link_Bps;
     s->link_MBps[s->n * L + l] = mbps;
     row->link_MBps += mbps;
     if (util > row->link_util_max)
@@ -390,11 +389,11 @@ static int take_sample(series *s, vs_sim *sim, experiment *e, counters *prev, co
 
 /* The earliest the next VM can be powered on (the launcher may wait longer
  * for a slot, but only while some VM is booting, and then we sample anyway). */
-static double next_start(const experiment *e)
+static double next_start(const sim_experiment *e)
 {
   if ((size_t)e->launched >= e->n)
     return INFINITY;
-  return e->t0 + e->vms[e->order[e->launched]].req.start;
+  return e->t0 + e->vms[e->order[e->launched]].req.start_s;
 }
 
 static double wall_clock(void)
@@ -404,20 +403,21 @@ static double wall_clock(void)
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Long experiments say where they are every few seconds of wall time. */
-static void report_progress(const experiment *e, double *last_wall)
+/* Long experiments say where they are, a few times per wall second. */
+static void report_progress(const vs_sim *sim, const sim_experiment *e, double *last_wall)
 {
   double wall = wall_clock();
-  if (wall - *last_wall < 2.0)
+  if (!sim->opts.progress || wall - *last_wall < 0.25)
     return;
   *last_wall = wall;
-  fprintf(stderr, "  [sim] t=%.0fs  booting %d  ready %d/%zu\n", simgrid_get_clock() - e->t0,
-          e->booting, e->ready, e->n);
+  vs_boot_progress p = {.t_s = simgrid_get_clock() - e->t0, .booting = e->booting, .ready = e->ready,
+                        .total = (int)e->n};
+  sim->opts.progress(sim->opts.progress_ctx, &p);
 }
 
 /* The controller's loop while an experiment runs: one sample per second of
  * activity; idle stretches before the next start are slept through. */
-static int sample_until_done(vs_sim *sim, experiment *e, series *s)
+static int sample_until_done(vs_sim *sim, sim_experiment *e, series *s)
 {
   counters a, b;
   int rc = VS_OK;
@@ -439,8 +439,7 @@ static int sample_until_done(vs_sim *sim, experiment *e, series *s)
     counters tmp = a;
     a = b;
     b = tmp;
-    if (sim->opts.progress)
-      report_progress(e, &last_wall);
+    report_progress(sim, e, &last_wall);
   }
 cleanup:
   counters_free(&a);
@@ -448,87 +447,12 @@ cleanup:
   return rc;
 }
 
-/* ---- results ---- */
-
-static double rolling_peak(const double *util, size_t n, size_t stride, size_t col, size_t window)
-{
-  double best = 0, sum = 0;
-  for (size_t i = 0; i < n; i++) {
-    sum += util[i * stride + col];
-    if (i >= window)
-      sum -= util[(i - window) * stride + col];
-    size_t w = i + 1 < window ? i + 1 : window;
-    if (sum / (double)w > best)
-      best = sum / (double)w;
-  }
-  return best;
-}
-
-static void summarize(vs_boot_result *r, const vs_sim *sim, const experiment *e)
-{
-  const vs_scenario *sc = sim->sc;
-  double first = INFINITY, last = 0, sum = 0, bytes = 0;
-  char *used = calloc((size_t)sim->n_disks, 1);
-
-  r->max_boot_s = 0;
-  for (size_t i = 0; i < e->n; i++) {
-    const vm_t *vm = &e->vms[i];
-    double boot = vm->ready - vm->started;
-    r->ready[i] = vm->ready;
-    r->started[i] = vm->started;
-    first = fmin(first, vm->started);
-    last = fmax(last, vm->ready);
-    sum += boot;
-    r->max_boot_s = fmax(r->max_boot_s, boot);
-    bytes += vm->read_bytes;
-    if (used && !used[vm->req.disk]) {
-      used[vm->req.disk] = 1;
-      r->disks_used++;
-    }
-  }
-  free(used);
-  r->all_ready_s = e->n ? last - first : 0;
-  r->peak_concurrency = e->peak_booting;
-  r->mean_ready_s = e->n ? sum / (double)e->n : 0;
-  r->read_bytes = bytes;
-  r->total_disk_MBps = r->all_ready_s > 0 ? bytes / r->all_ready_s / 1e6 : 0;
-  r->mean_disk_MBps = r->disks_used ? r->total_disk_MBps / r->disks_used : 0;
-
-  size_t window = (size_t)llround(sc->storm.cpu_window);
-  if (window < 1)
-    window = 1;
-  for (int h = 0; h < r->n_hosts; h++)
-    r->peak_cpu_util = fmax(r->peak_cpu_util,
-                            rolling_peak(r->host_util, r->n_samples, (size_t)r->n_hosts, (size_t)h, window));
-  /* A single chunk on the wire fills a link for an instant; what matters is
-   * sustained load, so links get the same window as CPUs. */
-  double link_scale = sc->storage.kind == VS_STORAGE_NAS ? 1e6 / sc->storage.link_bw : 0;
-  for (int l = 0; l < r->n_links; l++)
-    r->peak_link_util = fmax(r->peak_link_util, link_scale * rolling_peak(r->link_MBps, r->n_samples,
-                                                                          (size_t)r->n_links, (size_t)l, window));
-  r->peak_link_util = fmin(r->peak_link_util, 1.0);
-}
-
-void vs_boot_result_free(vs_boot_result *r)
-{
-  if (!r)
-    return;
-  free(r->boots);
-  free(r->started);
-  free(r->ready);
-  free(r->samples);
-  free(r->host_util);
-  free(r->disk_MBps);
-  free(r->link_MBps);
-  free(r);
-}
-
 /* ---- experiments ---- */
 
 static int by_start(const void *a, const void *b, void *vms_)
 {
-  const vm_t *vms = vms_;
-  double sa = vms[*(const size_t *)a].req.start, sb = vms[*(const size_t *)b].req.start;
+  const sim_vm *vms = vms_;
+  double sa = vms[*(const size_t *)a].req.start_s, sb = vms[*(const size_t *)b].req.start_s;
   if (sa != sb)
     return sa < sb ? -1 : 1;
   return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
@@ -540,55 +464,62 @@ static double spread(size_t i) { return fmod(0.5 + (double)i * 0.618033988749894
 
 static double jitter_factor(double jitter, size_t i) { return 1.0 + jitter * (2.0 * spread(i) - 1.0); }
 
-static int check_plan(const vs_sim *sim, const vs_boot_req *plan, size_t n)
+/* The result the backend interface promises, from the experiment's VMs
+ * and series; the summary is computed the same way for both backends. */
+static vs_boot_result *make_result(vs_sim *sim, const sim_experiment *e, const vs_boot_req *plan, series *s)
 {
-  for (size_t i = 0; i < n; i++) {
-    if (plan[i].host < 0 || plan[i].host >= sim->sc->hosts.count)
-      return vs_error_set(VS_EINPUT, "VM %d: host %d does not exist (the scenario has %d)", plan[i].vm,
-                          plan[i].host, sim->sc->hosts.count);
-    if (plan[i].disk < 0 || plan[i].disk >= sim->n_disks)
-      return vs_error_set(VS_EINPUT, "VM %d: HDD %d does not exist (the scenario has %d)", plan[i].vm,
-                          plan[i].disk, sim->n_disks);
-    if (!(plan[i].start >= 0) || !isfinite(plan[i].start))
-      return vs_error_set(VS_EINPUT, "VM %d: start time %g is not a time >= 0", plan[i].vm,
-                          plan[i].start);
+  vs_boot_result *r = vs_boot_result_new(plan, e->n);
+  if (!r)
+    return NULL;
+  r->backend = "simgrid";
+  for (size_t i = 0; i < e->n; i++) {
+    r->started_s[i] = e->vms[i].started_s;
+    r->ready_s[i] = e->vms[i].ready_s;
+    r->read_B[i] = e->vms[i].read_B;
   }
-  return VS_OK;
+  r->peak_concurrency = e->peak_booting;
+  r->n_hosts = sim->sc->hosts.count;
+  r->n_disks = sim->n_disks;
+  r->n_links = sim->n_links;
+  r->samples = s->rows;
+  r->host_util = s->host_util;
+  r->disk_MBps = s->disk_MBps;
+  r->link_MBps = s->link_MBps;
+  r->n_samples = s->n;
+  memset(s, 0, sizeof(*s));
+  vs_boot_result_summarize(r, sim->sc);
+  return r;
 }
 
-int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, const vs_boot_options *opts,
-                vs_boot_result **out)
+static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_boot_limits *limits,
+                    vs_boot_result **out)
 {
-  experiment e = {.sim = sim, .n = n, .t0 = simgrid_get_clock()};
+  vs_sim *sim = b->impl;
+  sim_experiment e = {.sim = sim, .n = n, .t0 = simgrid_get_clock()};
   series s = {0};
-  vs_boot_result *r = NULL;
-  int rc;
+  int rc = VS_OK;
 
-  *out = NULL;
-  if ((rc = check_plan(sim, plan, n)) != VS_OK)
-    return rc;
-  if (opts)
-    e.limits = *opts;
+  if (limits)
+    e.limits = *limits;
   if (e.limits.max_concurrent > 0)
     e.slots = sg_sem_init(e.limits.max_concurrent);
   e.vms = calloc(n ? n : 1, sizeof(*e.vms));
   e.order = calloc(n ? n : 1, sizeof(*e.order));
-  r = calloc(1, sizeof(*r));
-  if (!e.vms || !e.order || !r) {
+  if (!e.vms || !e.order) {
     rc = vs_error_set(VS_ENOMEM, "out of memory for %zu VMs", n);
     goto cleanup;
   }
   sim->seq++;
   for (size_t i = 0; i < n; i++) {
-    vm_t *vm = &e.vms[i];
+    sim_vm *vm = &e.vms[i];
     /* Variation follows the VM's id, not its place in the plan, so a VM
      * boots the same way whenever a schedule moves it. */
     size_t id = plan[i].vm >= 0 ? (size_t)plan[i].vm : i;
     double f = jitter_factor(sim->sc->boot.jitter, id);
     vm->e = &e;
     vm->req = plan[i];
-    vm->read_bytes = sim->sc->boot.read_bytes * f;
-    vm->cpu_work = sim->sc->boot.cpu_work * f;
+    vm->read_B = sim->sc->boot.read_B * f;
+    vm->cpu_work_f = sim->sc->boot.cpu_work_f * f;
     vm->phase = spread(id + 7); /* a different walk from the jitter's */
     snprintf(vm->mailbox, sizeof(vm->mailbox), "e%d-vm%zu", sim->seq, i);
     e.order[i] = i;
@@ -600,28 +531,8 @@ int vs_sim_boot(vs_sim *sim, const vs_boot_req *plan, size_t n, const vs_boot_op
     if ((rc = sample_until_done(sim, &e, &s)) != VS_OK)
       goto cleanup;
   }
-
-  r->n_vms = n;
-  r->boots = malloc((n ? n : 1) * sizeof(*r->boots));
-  r->ready = malloc((n ? n : 1) * sizeof(*r->ready));
-  r->started = malloc((n ? n : 1) * sizeof(*r->started));
-  if (!r->boots || !r->ready || !r->started) {
+  if (!(*out = make_result(sim, &e, plan, &s)))
     rc = vs_error_set(VS_ENOMEM, "out of memory for %zu VMs", n);
-    goto cleanup;
-  }
-  memcpy(r->boots, plan, n * sizeof(*plan));
-  r->n_hosts = sim->sc->hosts.count;
-  r->n_disks = sim->n_disks;
-  r->n_links = sim->n_links;
-  r->samples = s.rows;
-  r->host_util = s.host_util;
-  r->disk_MBps = s.disk_MBps;
-  r->link_MBps = s.link_MBps;
-  r->n_samples = s.n;
-  memset(&s, 0, sizeof(s));
-  summarize(r, sim, &e);
-  *out = r;
-  r = NULL;
 
 cleanup:
   free(s.rows);
@@ -632,7 +543,6 @@ cleanup:
     sg_sem_destroy(e.slots);
   free(e.vms);
   free(e.order);
-  vs_boot_result_free(r);
   return rc;
 }
 
@@ -642,42 +552,32 @@ static int bind_platform(vs_sim *sim)
 {
   const vs_scenario *sc = sim->sc;
   int local = sc->storage.kind == VS_STORAGE_LOCAL;
-  int owners = local ? sc->hosts.count : sc->storage.nas_count;
+  char name[48];
 
   sim->n_disks = vs_scenario_total_hdds(sc);
   sim->n_links = local ? 0 : sc->storage.nas_count;
   sim->hosts = calloc((size_t)sc->hosts.count, sizeof(*sim->hosts));
   sim->cpus = calloc((size_t)sc->hosts.count, sizeof(*sim->cpus));
-  sim->host_names = calloc((size_t)sc->hosts.count, sizeof(*sim->host_names));
-  sim->nas = calloc((size_t)(local ? 1 : owners), sizeof(*sim->nas));
   sim->disks = calloc((size_t)sim->n_disks, sizeof(*sim->disks));
   sim->links = calloc((size_t)(sim->n_links ? sim->n_links : 1), sizeof(*sim->links));
-  sim->link_names = calloc((size_t)(sim->n_links ? sim->n_links : 1), sizeof(*sim->link_names));
-  if (!sim->hosts || !sim->cpus || !sim->host_names || !sim->nas || !sim->disks || !sim->links || !sim->link_names)
+  if (!sim->hosts || !sim->cpus || !sim->disks || !sim->links)
     return vs_error_set(VS_ENOMEM, "out of memory for the platform");
 
-  for (int h = 0; h < sc->hosts.count; h++) {
-    snprintf(sim->host_names[h], sizeof(sim->host_names[h]), "host-%d", h);
-    sim->hosts[h] = sg_host_by_name(sim->host_names[h]);
+  /* Resources carry the names placement.h gives them (outputs, schedule CSVs). */
+  for (int h = 0; h < sc->hosts.count; h++)
+    sim->hosts[h] = sg_host_by_name(vs_placement_host_name(h, name, sizeof(name)));
+  for (int d = 0; d < sim->n_disks; d++) {
+    int owner, local_index;
+    sim_hdd *hdd = &sim->disks[d];
+    vs_placement_disk_owner(sc, d, &owner, &local_index);
+    snprintf(name, sizeof(name), local ? "host-%d" : "nas-%d", owner);
+    hdd->owner = sg_host_by_name(name);
+    hdd->disk = sg_host_by_name(vs_placement_disk_name(sc, d, name, sizeof(name)));
+    if (!hdd->owner || !hdd->disk)
+      return vs_error_set(VS_ESIM, "platform: %s or its owner is missing", name);
   }
-  for (int o = 0; o < owners; o++) {
-    char name[32];
-    snprintf(name, sizeof(name), local ? "host-%d" : "nas-%d", o);
-    sg_host_t owner = sg_host_by_name(name);
-    for (int d = 0; d < sc->storage.hdds; d++) {
-      hdd_t *hdd = &sim->disks[o * sc->storage.hdds + d];
-      snprintf(hdd->name, sizeof(hdd->name), "%s-hdd-%d", name, d);
-      hdd->disk = sg_host_by_name(hdd->name);
-      hdd->owner = owner;
-      if (!owner || !hdd->disk)
-        return vs_error_set(VS_ESIM, "platform: %s or %s is missing", name, hdd->name);
-    }
-    if (!local) {
-      sim->nas[o] = owner;
-      snprintf(sim->link_names[o], sizeof(sim->link_names[o]), "nas-%d-uplink", o);
-      sim->links[o] = sg_link_by_name(sim->link_names[o]);
-    }
-  }
+  for (int l = 0; l < sim->n_links; l++)
+    sim->links[l] = sg_link_by_name(vs_placement_link_name(l, name, sizeof(name)));
   return VS_OK;
 }
 
@@ -687,24 +587,21 @@ static void controller(int argc, char **argv)
   /* Link tracking only takes effect once the simulation runs. */
   for (int l = 0; l < sim->n_links; l++)
     sg_link_load_track(sim->links[l]);
-  sim->body_rc = sim->body(sim, sim->payload);
+  sim->study_rc = sim->study(&sim->backend, sim->payload);
 }
 
 static void free_sim(vs_sim *sim)
 {
   free(sim->hosts);
   free(sim->cpus);
-  free(sim->host_names);
-  free(sim->nas);
   free(sim->disks);
   free(sim->links);
-  free(sim->link_names);
 }
 
-int vs_sim_session(const vs_scenario *sc, const vs_sim_options *opts, vs_sim_body_fn body, void *payload)
+int vs_sim_run(const vs_scenario *sc, const vs_sim_options *opts, vs_backend_fn study, void *payload)
 {
   static int used;
-  vs_sim sim = {.sc = sc, .body = body, .payload = payload, .body_rc = VS_ESIM};
+  vs_sim sim = {.sc = sc, .study = study, .payload = payload, .study_rc = VS_ESIM};
   char platform[] = "/tmp/vdistorm-platform-XXXXXX.xml";
   char *argv[] = {"vdistorm",
                   opts && opts->verbose ? "--log=root.thres:info" : "--log=root.thres:critical",
@@ -724,6 +621,7 @@ int vs_sim_session(const vs_scenario *sc, const vs_sim_options *opts, vs_sim_bod
   if (opts)
     sim.opts = *opts;
   sim.hdd_peak_bw = vs_sim_hdd_peak_bw(sc);
+  sim.backend = (vs_backend){.name = "simgrid", .sc = sc, .boot = sim_boot, .impl = &sim};
 
   int fd = mkstemps(platform, 4);
   if (fd < 0)
@@ -742,13 +640,8 @@ int vs_sim_session(const vs_scenario *sc, const vs_sim_options *opts, vs_sim_bod
     goto cleanup;
   start_actor("controller", sim.hosts[0], controller, &sim, VS_BODY_STACK);
   simgrid_run();
-  rc = sim.body_rc;
+  rc = sim.study_rc;
 cleanup:
   free_sim(&sim);
   return rc;
 }
-
-const vs_scenario *vs_sim_scenario(const vs_sim *sim) { return sim->sc; }
-const char *vs_sim_host_name(const vs_sim *sim, int host) { return sim->host_names[host]; }
-const char *vs_sim_disk_name(const vs_sim *sim, int disk) { return sim->disks[disk].name; }
-const char *vs_sim_link_name(const vs_sim *sim, int link) { return sim->link_names[link]; }

@@ -26,7 +26,7 @@ static double peak_factor(const vs_hdd_model *hdd)
   return best;
 }
 
-double vs_sim_hdd_peak_bw(const vs_scenario *sc) { return sc->hdd.read_bw * peak_factor(&sc->hdd); }
+double vs_sim_hdd_peak_bw(const vs_scenario *sc) { return sc->hdd.read_Bps * peak_factor(&sc->hdd); }
 
 static void write_disks(FILE *f, const vs_scenario *sc)
 {
@@ -43,7 +43,7 @@ static void write_disks(FILE *f, const vs_scenario *sc)
 static void write_hosts(FILE *f, const vs_scenario *sc)
 {
   for (int h = 0; h < sc->hosts.count; h++)
-    fprintf(f, "    <host id=\"host-%d\" speed=\"%.17gf\" core=\"%d\"/>\n", h, sc->hosts.core_speed,
+    fprintf(f, "    <host id=\"host-%d\" speed=\"%.17gf\" core=\"%d\"/>\n", h, sc->hosts.core_fps,
             sc->hosts.cores);
 }
 
@@ -52,11 +52,11 @@ static void write_nas(FILE *f, const vs_scenario *sc)
   for (int n = 0; n < sc->storage.nas_count; n++) {
     fprintf(f, "    <host id=\"nas-%d\" speed=\"1Gf\" core=\"1\"/>\n", n);
     fprintf(f, "    <link id=\"nas-%d-uplink\" bandwidth=\"%.17gBps\" latency=\"%.17gs\"/>\n", n,
-            sc->storage.link_bw, sc->storage.link_latency);
+            sc->storage.link_Bps, sc->storage.link_latency_s);
   }
   for (int h = 0; h < sc->hosts.count; h++)
     fprintf(f, "    <link id=\"host-%d-nic\" bandwidth=\"%.17gBps\" latency=\"%.17gs\"/>\n", h,
-            sc->hosts.nic_bw, sc->hosts.nic_latency);
+            sc->hosts.nic_Bps, sc->hosts.nic_latency_s);
   for (int n = 0; n < sc->storage.nas_count; n++)
     for (int h = 0; h < sc->hosts.count; h++)
       fprintf(f,

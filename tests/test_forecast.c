@@ -10,6 +10,7 @@
 #include "demand/dataset.h"
 #include "core/error.h"
 #include "demand/forecast.h"
+#include "demand/workload.h"
 #include "run_cmd.h"
 
 static const char *bin, *src;
@@ -251,11 +252,11 @@ static void scenario_workload(void)
   CHECK(write_scenario(sc_path, "models/m.json", "2024-03-04", "p95") == 0);
   CHECK_MSG(vs_scenario_load(&sc, sc_path) == 0, "%s", vs_error_last());
   CHECK(sc && sc->workload.forecast && sc->workload.len == 0);
-  CHECK_MSG(sc && vs_forecast_resolve_workload(sc) == 0, "%s", vs_error_last());
+  CHECK_MSG(sc && vs_workload_resolve_forecast(sc) == 0, "%s", vs_error_last());
   CHECK(vs_forecast_predict_date(m, (vs_date){2024, 3, 4}, vs_forecast_model_p95(m), &h, &nh) == 0);
   CHECK(sc && sc->workload.len == 4);
   for (size_t i = 0; sc && i < sc->workload.len && i < nh; i++) {
-    CHECK(sc->workload.points[i].ready_by == (7.0 + (double)i) * 3600);
+    CHECK(sc->workload.points[i].ready_by_s == (7.0 + (double)i) * 3600);
     CHECK_MSG(sc->workload.points[i].vms == h[i].vms && h[i].vms >= (int)ceil(h[i].forecast + 20),
               "%02d:00: %d vs %d", h[i].hour, sc->workload.points[i].vms, h[i].vms);
   }
@@ -265,7 +266,7 @@ static void scenario_workload(void)
 
   /* A fixed margin of 10 VMs. */
   CHECK(write_scenario(sc_path, "models/m.json", "2024-03-04", "10") == 0);
-  CHECK(vs_scenario_load(&sc, sc_path) == 0 && vs_forecast_resolve_workload(sc) == 0);
+  CHECK(vs_scenario_load(&sc, sc_path) == 0 && vs_workload_resolve_forecast(sc) == 0);
   CHECK(vs_forecast_predict_date(m, (vs_date){2024, 3, 4}, 0, &h, &nh) == 0);
   CHECK(sc && sc->workload.len == 4 && h && sc->workload.points[1].vms == (int)ceil(h[1].forecast + 10 - 0.01));
   free(h);
@@ -274,18 +275,27 @@ static void scenario_workload(void)
 
   /* Sunday: no demand, zero points. */
   CHECK(write_scenario(sc_path, "models/m.json", "2024-03-03", "p95") == 0);
-  CHECK(vs_scenario_load(&sc, sc_path) == 0 && vs_forecast_resolve_workload(sc) == 0);
+  CHECK(vs_scenario_load(&sc, sc_path) == 0 && vs_workload_resolve_forecast(sc) == 0);
   CHECK(sc && sc->workload.len == 0 && sc->workload.points == NULL);
   vs_scenario_free(sc);
   sc = NULL;
 
-  /* Missing model: names the scenario, the key, the path and the fix. */
+  /* Missing model: names the scenario with the forecast section's line and
+   * column, the key, the path and the fix -- and the scenario loader the
+   * commands use reports it too. */
   CHECK(write_scenario(sc_path, "nowhere/m.json", "2024-03-04", "p95") == 0);
   CHECK(vs_scenario_load(&sc, sc_path) == 0);
-  CHECK(sc && vs_forecast_resolve_workload(sc) == VS_EINPUT);
+  CHECK(sc && vs_workload_resolve_forecast(sc) == VS_EINPUT);
   char want[200];
-  snprintf(want, sizeof(want), "%s: workload.forecast.model: cannot read nowhere/m.json: No such file", sc_path);
-  CHECK_STR_CONTAINS(vs_error_last(), want);
+  snprintf(want, sizeof(want), "%s:", sc_path);
+  CHECK(!strncmp(vs_error_last(), want, strlen(want)));
+  int line = 0, col = 0;
+  CHECK(sscanf(vs_error_last() + strlen(want), "%d:%d:", &line, &col) == 2 && line > 1 && col >= 1);
+  CHECK_STR_CONTAINS(vs_error_last(), ": workload.forecast.model: cannot read nowhere/m.json: No such file");
+  vs_scenario_free(sc);
+  sc = NULL;
+  CHECK(vs_workload_scenario_load(&sc, sc_path) == VS_EINPUT && sc == NULL);
+  CHECK_STR_CONTAINS(vs_error_last(), ": workload.forecast.model: cannot read nowhere/m.json");
   CHECK_STR_CONTAINS(vs_error_last(), "vdistorm forecast train");
   vs_scenario_free(sc);
   sc = NULL;
@@ -293,7 +303,7 @@ static void scenario_workload(void)
   /* A date outside the calendar. */
   CHECK(write_scenario(sc_path, "models/m.json", "2077-03-04", "p95") == 0);
   CHECK(vs_scenario_load(&sc, sc_path) == 0);
-  CHECK(sc && vs_forecast_resolve_workload(sc) == VS_EINPUT);
+  CHECK(sc && vs_workload_resolve_forecast(sc) == VS_EINPUT);
   CHECK_STR_CONTAINS(vs_error_last(), "workload.forecast.date");
   vs_scenario_free(sc);
   vs_forecast_model_free(m);

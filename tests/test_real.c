@@ -1,5 +1,5 @@
 /* The live backend.
- *   test_real unit                  XML escaping, domain names, schedule CSV parser
+ *   test_real unit                  XML escaping, domain names
  *   test_real live VDISTORM SRCDIR  real boots through libvirt (exit 77 = SKIP,
  *                                   only when libvirtd cannot be reached) */
 #include <signal.h>
@@ -20,15 +20,6 @@
 
 #define SKIP 77
 
-static int parse_sched(const char *text, vs_real_schedule *s)
-{
-  static const char *hosts[] = {"qemu:///system", "qemu+ssh://b/system"};
-  FILE *f = fmemopen((void *)text, strlen(text), "r");
-  int rc = vs_real_schedule_parse(s, f, "s.csv", hosts, 2);
-  fclose(f);
-  return rc;
-}
-
 static void unit(void)
 {
   char *e = vs_real_xml_escape("a<b>&'\"c");
@@ -46,8 +37,9 @@ static void unit(void)
   CHECK(vs_real_name_pid("other-1234-x-1") == -1);
   CHECK(vs_real_name_pid("vdistorm--x") == -1);
 
-  vs_real_domain_spec sp = {"qemu", "vm'1", 256.0 * 1048576, 1, "/k&<", "/i", "/d'.qcow2", "qcow2", "/c\".log",
-                            "console=ttyS0 a<b", "+0:+0"};
+  vs_real_domain_spec sp = {.type = "qemu", .name = "vm'1", .memory_B = 256.0 * 1048576, .vcpus = 1,
+                            .kernel = "/k&<", .initrd = "/i", .disk = "/d'.qcow2", .disk_format = "qcow2",
+                            .console_log = "/c\".log", .cmdline = "console=ttyS0 a<b", .dac_label = "+0:+0"};
   char *xml = vs_real_domain_xml(&sp);
   CHECK(xml && strstr(xml, "<domain type='qemu'>"));
   CHECK(xml && strstr(xml, "<name>vm&apos;1</name>"));
@@ -61,38 +53,6 @@ static void unit(void)
   sp.type = "kvm'/><evil";
   CHECK(vs_real_domain_xml(&sp) == NULL);
 
-  vs_real_schedule s;
-  CHECK(parse_sched("vm,host,disk,start,ready_by,expected_ready\n"
-                    "0,0,3,07:52:32,08:00:00,07:53:30\n"
-                    "1,host1,4,07:52:30,08:00:00,07:53:30\n"
-                    "\n"
-                    "2,qemu+ssh://b/system,0,07:53:00,08:00:00,07:54:00\n",
-                    &s) == VS_OK);
-  CHECK(s.n == 3);
-  CHECK(s.reqs[0].vm == 0 && s.reqs[0].host == 0 && s.reqs[0].start == 2.0);
-  CHECK(s.reqs[1].host == 1 && s.reqs[1].start == 0.0);
-  CHECK(s.reqs[2].host == 1 && s.reqs[2].start == 30.0);
-  CHECK(s.first_start == 7 * 3600 + 52 * 60 + 30);
-  vs_real_schedule_clear(&s);
-
-  struct {
-    const char *csv, *msg;
-  } bad[] = {
-      {"vm,host,disk,start\n0,0,0,7:5x\n", "s.csv:2: start: '7:5x' is not a time (expected HH:MM:SS)"},
-      {"0,0,0\n", "s.csv:1: 3 fields (expected vm,host,disk,start,ready_by,expected_ready)"},
-      {"x,0,0,08:00:00\n", "s.csv:1: vm: 'x' is not a VM number (expected an integer >= 0)"},
-      {"0,0,0,08:00:00\n0,1,0,08:00:00\n", "s.csv:2: vm: VM 0 is listed twice"},
-      {"0,nohost,0,08:00:00\n", "s.csv:1: host: 'nohost' is not a host"},
-      {"vm,host,disk,start\n", "s.csv:1: no VMs in the schedule"},
-      {"0,0,0,08:00:00,1,2,3\n", "s.csv:1: more than 6 fields"},
-  };
-  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-    int rc = parse_sched(bad[i].csv, &s);
-    CHECK(rc == VS_EINPUT);
-    if (strncmp(vs_error_last(), bad[i].msg, strlen(bad[i].msg)) != 0)
-      fprintf(stderr, "case %zu: got '%s'\n         expected '%s...'\n", i, vs_error_last(), bad[i].msg);
-    CHECK(!strncmp(vs_error_last(), bad[i].msg, strlen(bad[i].msg)));
-  }
 }
 
 /* ---- live ---- */

@@ -268,19 +268,19 @@ static void test_full(void)
 
   CHECK(sc->hosts.count == 4);
   CHECK(sc->hosts.cores == 16);
-  CHECK(sc->hosts.core_speed == 2.5e9);
-  CHECK(sc->hosts.nic_bw == 25e9 / 8);
-  CHECK_NEAR(sc->hosts.nic_latency, 20e-6, 1e-18);
+  CHECK(sc->hosts.core_fps == 2.5e9);
+  CHECK(sc->hosts.nic_Bps == 25e9 / 8);
+  CHECK_NEAR(sc->hosts.nic_latency_s, 20e-6, 1e-18);
 
   CHECK(sc->storage.kind == VS_STORAGE_NAS);
   CHECK(sc->storage.hdds == 12);
   CHECK(sc->storage.nas_count == 2);
-  CHECK(sc->storage.link_bw == 1250e6);
-  CHECK_NEAR(sc->storage.link_latency, 200e-6, 1e-18);
+  CHECK(sc->storage.link_Bps == 1250e6);
+  CHECK_NEAR(sc->storage.link_latency_s, 200e-6, 1e-18);
   CHECK(sc->storage.placement == VS_PLACE_PACK);
   CHECK(sc->storage.vms_per_hdd == 5);
 
-  CHECK(sc->hdd.read_bw == 2e6);
+  CHECK(sc->hdd.read_Bps == 2e6);
   CHECK(sc->hdd.curve_len == 3);
   if (sc->hdd.curve_len == 3) {
     CHECK(sc->hdd.curve[0].readers == 1 && sc->hdd.curve[0].factor == 1.0);
@@ -288,22 +288,22 @@ static void test_full(void)
     CHECK(sc->hdd.curve[2].readers == 16 && sc->hdd.curve[2].factor == 2.2);
   }
 
-  CHECK(sc->boot.read_bytes == 632e6);
-  CHECK(sc->boot.cpu_work == 40e9);
-  CHECK(sc->boot.io_cpu_per_byte == 100);
-  CHECK(sc->boot.busy_cpu == 0.5e9);
+  CHECK(sc->boot.read_B == 632e6);
+  CHECK(sc->boot.cpu_work_f == 40e9);
+  CHECK(sc->boot.io_cpu_fpB == 100);
+  CHECK(sc->boot.busy_cpu_fps == 0.5e9);
   CHECK(sc->boot.chunks == 128);
   CHECK_NEAR(sc->boot.jitter, 0.10, 1e-15);
 
   CHECK(sc->storm.max_slowdown == 1.5);
-  CHECK(sc->storm.cpu_window == 10);
+  CHECK(sc->storm.cpu_window_s == 10);
 
   CHECK(sc->workload.len == 2);
   if (sc->workload.len == 2) {
-    CHECK(sc->workload.points[0].ready_by == 7.5 * 3600);
+    CHECK(sc->workload.points[0].ready_by_s == 7.5 * 3600);
     CHECK(sc->workload.points[0].vms == 40);
     CHECK(sc->workload.points[0].line == 38);
-    CHECK(sc->workload.points[1].ready_by == 8 * 3600);
+    CHECK(sc->workload.points[1].ready_by_s == 8 * 3600);
     CHECK(sc->workload.points[1].vms == 60);
     CHECK(sc->workload.points[1].line == 40);
   }
@@ -312,13 +312,13 @@ static void test_full(void)
   CHECK(vs_scenario_total_vms(sc) == 100);
 
   /* Interpolation on the loaded curve: flat before 1 and after 16. */
-  CHECK_NEAR(vs_hdd_factor(&sc->hdd, 0), 1.0, 1e-12);
-  CHECK_NEAR(vs_hdd_factor(&sc->hdd, 1), 1.0, 1e-12);
-  CHECK_NEAR(vs_hdd_factor(&sc->hdd, 2), 1.2, 1e-12);
-  CHECK_NEAR(vs_hdd_factor(&sc->hdd, 4), 1.6, 1e-12);
-  CHECK_NEAR(vs_hdd_factor(&sc->hdd, 10), 1.9, 1e-12);
-  CHECK_NEAR(vs_hdd_factor(&sc->hdd, 16), 2.2, 1e-12);
-  CHECK_NEAR(vs_hdd_factor(&sc->hdd, 1000), 2.2, 1e-12);
+  CHECK_NEAR(vs_scenario_hdd_factor(&sc->hdd, 0), 1.0, 1e-12);
+  CHECK_NEAR(vs_scenario_hdd_factor(&sc->hdd, 1), 1.0, 1e-12);
+  CHECK_NEAR(vs_scenario_hdd_factor(&sc->hdd, 2), 1.2, 1e-12);
+  CHECK_NEAR(vs_scenario_hdd_factor(&sc->hdd, 4), 1.6, 1e-12);
+  CHECK_NEAR(vs_scenario_hdd_factor(&sc->hdd, 10), 1.9, 1e-12);
+  CHECK_NEAR(vs_scenario_hdd_factor(&sc->hdd, 16), 2.2, 1e-12);
+  CHECK_NEAR(vs_scenario_hdd_factor(&sc->hdd, 1000), 2.2, 1e-12);
   vs_scenario_free(sc);
 }
 
@@ -334,29 +334,29 @@ static void test_defaults(void)
   CHECK(sc->description == NULL);
   CHECK(sc->seed == 1);
   CHECK(sc->hosts.count == 10 && sc->hosts.cores == 8);
-  CHECK(sc->hosts.core_speed == 3.6e9);
-  CHECK(sc->hosts.nic_bw == 1.25e9);
-  CHECK_NEAR(sc->hosts.nic_latency, 50e-6, 1e-18);
+  CHECK(sc->hosts.core_fps == 3.6e9);
+  CHECK(sc->hosts.nic_Bps == 1.25e9);
+  CHECK_NEAR(sc->hosts.nic_latency_s, 50e-6, 1e-18);
   CHECK(sc->storage.kind == VS_STORAGE_LOCAL);
   CHECK(sc->storage.hdds == 2);
   CHECK(sc->storage.nas_count == 1);
-  CHECK_NEAR(sc->storage.link_latency, 100e-6, 1e-18);
+  CHECK_NEAR(sc->storage.link_latency_s, 100e-6, 1e-18);
   CHECK(sc->storage.placement == VS_PLACE_SPREAD);
   CHECK(sc->storage.vms_per_hdd == 0);
-  CHECK(sc->hdd.read_bw == 1.5e6);
+  CHECK(sc->hdd.read_Bps == 1.5e6);
   CHECK(sc->hdd.curve == NULL && sc->hdd.curve_len == 0);
-  CHECK(sc->boot.read_bytes == 500e6);
-  CHECK(sc->boot.cpu_work == 0 && sc->boot.io_cpu_per_byte == 0 && sc->boot.busy_cpu == 0);
+  CHECK(sc->boot.read_B == 500e6);
+  CHECK(sc->boot.cpu_work_f == 0 && sc->boot.io_cpu_fpB == 0 && sc->boot.busy_cpu_fps == 0);
   CHECK(sc->boot.chunks == 64);
   CHECK(sc->boot.jitter == 0);
   CHECK(sc->storm.max_slowdown == 1.2);
-  CHECK(sc->storm.cpu_window == 5);
+  CHECK(sc->storm.cpu_window_s == 5);
   CHECK(sc->workload.points == NULL && sc->workload.len == 0);
   CHECK(vs_scenario_total_hdds(sc) == 20);
   CHECK(vs_scenario_total_vms(sc) == 0);
-  CHECK(vs_hdd_factor(&sc->hdd, 7) == 1.0);
-  CHECK(sc->workload.earliest_start == 0 && sc->workload.forecast == NULL);
-  CHECK(sc->energy.vm_power == 0);
+  CHECK(vs_scenario_hdd_factor(&sc->hdd, 7) == 1.0);
+  CHECK(sc->workload.earliest_start_s == 0 && sc->workload.forecast == NULL);
+  CHECK(sc->energy.vm_power_W == 0);
   CHECK(!sc->real.present && sc->real.n_uris == 0);
   vs_scenario_free(sc);
 }
@@ -387,16 +387,16 @@ static void test_live_and_forecast(void)
   if (rc != 0)
     return;
   CHECK(sc->workload.len == 0 && sc->workload.forecast != NULL);
-  CHECK(sc->workload.earliest_start == 6.5 * 3600);
+  CHECK(sc->workload.earliest_start_s == 6.5 * 3600);
   CHECK(!strcmp(sc->workload.forecast->model, "models/usage.json"));
   CHECK(!strcmp(sc->workload.forecast->date, "2024-03-04"));
   CHECK(sc->workload.forecast->margin < 0);
-  CHECK(sc->energy.vm_power == 1500);
+  CHECK(sc->energy.vm_power_W == 1500);
   CHECK(sc->real.present && sc->real.n_uris == 2);
   CHECK(!strcmp(sc->real.uris[1], "qemu+ssh://b/system"));
   CHECK(sc->real.domain_type == VS_DOMAIN_QEMU && sc->real.disk == VS_DISK_FULL_COPY);
-  CHECK(sc->real.memory == 128.0 * 1024 * 1024 && sc->real.vcpus == 1);
-  CHECK(sc->real.working_set == 32e6 && sc->real.boot_timeout == 120);
+  CHECK(sc->real.memory_B == 128.0 * 1024 * 1024 && sc->real.vcpus == 1);
+  CHECK(sc->real.working_set_B == 32e6 && sc->real.boot_timeout_s == 120);
   CHECK(!strcmp(sc->real.image_dir, "real/guest"));
   vs_scenario_free(sc);
 }
@@ -421,13 +421,13 @@ static void test_buffer(void)
   CHECK(strcmp(sc->name, "storm") == 0);
   CHECK(strcmp(sc->path, "some/dir/storm.yml") == 0);
   CHECK(sc->storage.placement == VS_PLACE_PACK && sc->storage.vms_per_hdd == 0);
-  CHECK(sc->hosts.core_speed == 2e9);
-  CHECK(sc->hdd.read_bw == 150e6);
-  CHECK(sc->boot.read_bytes == 1073741824.0);
+  CHECK(sc->hosts.core_fps == 2e9);
+  CHECK(sc->hdd.read_Bps == 150e6);
+  CHECK(sc->boot.read_B == 1073741824.0);
   CHECK(sc->boot.jitter == 0.25);
   CHECK(sc->workload.len == 1);
   CHECK(sc->workload.points[0].vms == 30);
-  CHECK(sc->workload.points[0].ready_by == 7 * 3600 + 45 * 60);
+  CHECK(sc->workload.points[0].ready_by_s == 7 * 3600 + 45 * 60);
   CHECK(sc->workload.points[0].line == 6);
   CHECK(vs_scenario_total_vms(sc) == 30);
   CHECK(vs_scenario_total_hdds(sc) == 3);
@@ -510,18 +510,18 @@ static void test_hdd_factor(void)
   vs_hdd_model one = {1e6, pts, 1};
   vs_hdd_model none = {1e6, NULL, 0};
 
-  CHECK(vs_hdd_factor(&m, -5) == 0.5);
-  CHECK(vs_hdd_factor(&m, 1) == 0.5);
-  CHECK(vs_hdd_factor(&m, 2) == 0.5);
-  CHECK_NEAR(vs_hdd_factor(&m, 3), 1.0, 1e-12);
-  CHECK(vs_hdd_factor(&m, 4) == 1.5);
-  CHECK_NEAR(vs_hdd_factor(&m, 6), 1.25, 1e-12);
-  CHECK_NEAR(vs_hdd_factor(&m, 7), 1.125, 1e-12);
-  CHECK(vs_hdd_factor(&m, 8) == 1.0);
-  CHECK(vs_hdd_factor(&m, INT_MAX) == 1.0);
-  CHECK(vs_hdd_factor(&one, 100) == 0.5);
-  CHECK(vs_hdd_factor(&none, 3) == 1.0);
-  CHECK(vs_hdd_factor(NULL, 3) == 1.0);
+  CHECK(vs_scenario_hdd_factor(&m, -5) == 0.5);
+  CHECK(vs_scenario_hdd_factor(&m, 1) == 0.5);
+  CHECK(vs_scenario_hdd_factor(&m, 2) == 0.5);
+  CHECK_NEAR(vs_scenario_hdd_factor(&m, 3), 1.0, 1e-12);
+  CHECK(vs_scenario_hdd_factor(&m, 4) == 1.5);
+  CHECK_NEAR(vs_scenario_hdd_factor(&m, 6), 1.25, 1e-12);
+  CHECK_NEAR(vs_scenario_hdd_factor(&m, 7), 1.125, 1e-12);
+  CHECK(vs_scenario_hdd_factor(&m, 8) == 1.0);
+  CHECK(vs_scenario_hdd_factor(&m, INT_MAX) == 1.0);
+  CHECK(vs_scenario_hdd_factor(&one, 100) == 0.5);
+  CHECK(vs_scenario_hdd_factor(&none, 3) == 1.0);
+  CHECK(vs_scenario_hdd_factor(NULL, 3) == 1.0);
 }
 
 int main(int argc, char **argv)

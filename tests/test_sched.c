@@ -39,7 +39,7 @@ static int count_at(const vs_schedule *s, double t)
 {
   int n = 0;
   for (size_t i = 0; i < s->n; i++)
-    n += fabs(s->entries[i].start - t) < 1e-6;
+    n += fabs(s->entries[i].start_s - t) < 1e-6;
   return n;
 }
 
@@ -49,10 +49,10 @@ static void case_study(const vs_scenario *sc)
   vs_policy waves = VS_POLICY_INIT, jit = VS_POLICY_INIT, once = VS_POLICY_INIT;
   vs_schedule *s = NULL;
 
-  CHECK(vs_sched_lanes(sc, &cap) == 10);
+  CHECK(vs_capacity_lanes(sc, &cap) == 10);
   /* The paper's table: 10 VMs at each of 07:53 ... 07:59, one per HDD. */
   waves.kind = VS_POLICY_BRAIDS_WAVES;
-  CHECK(vs_sched_build(sc, &cap, &waves, &s) == VS_OK);
+  CHECK(vs_schedule_build(sc, &cap, &waves, &s) == VS_OK);
   CHECK(s->n == 70 && s->n_shortfalls == 0);
   for (int m = 53; m <= 59; m++)
     CHECK_MSG(count_at(s, 7 * 3600 + m * 60) == 10, "07:%d", m);
@@ -64,25 +64,25 @@ static void case_study(const vs_scenario *sc)
   vs_schedule_free(s);
 
   /* jit: 7 back-to-back boots per HDD lane ending at 08:00. */
-  CHECK(vs_sched_build(sc, &cap, &jit, &s) == VS_OK);
+  CHECK(vs_schedule_build(sc, &cap, &jit, &s) == VS_OK);
   CHECK(s->lanes == 10);
-  CHECK_NEAR(s->entries[0].start, 8 * 3600 - 7 * 58.0, 1e-6);
-  CHECK_NEAR(s->entries[s->n - 1].expected_ready, 8 * 3600, 1e-6);
+  CHECK_NEAR(s->entries[0].start_s, 8 * 3600 - 7 * 58.0, 1e-6);
+  CHECK_NEAR(s->entries[s->n - 1].expected_ready_s, 8 * 3600, 1e-6);
   vs_schedule_free(s);
 
   /* Baselines share the paper's window unless told otherwise. */
   once.kind = VS_POLICY_ALL_AT_ONCE;
-  CHECK(vs_sched_build(sc, &cap, &once, &s) == VS_OK);
+  CHECK(vs_schedule_build(sc, &cap, &once, &s) == VS_OK);
   CHECK(count_at(s, 7 * 3600 + 53 * 60) == 70);
   vs_schedule_free(s);
-  once.start = 7 * 3600 + 30 * 60;
-  CHECK(vs_sched_build(sc, &cap, &once, &s) == VS_OK);
+  once.start_s = 7 * 3600 + 30 * 60;
+  CHECK(vs_schedule_build(sc, &cap, &once, &s) == VS_OK);
   CHECK(count_at(s, 7 * 3600 + 30 * 60) == 70);
   vs_schedule_free(s);
 
   /* The lower bound: 70 x 632 MB over 10 HDDs at 10.9 MB/s. */
-  vs_lower_bound lb;
-  vs_sched_lower_bound(sc, 70 * 632e6, &lb);
+  vs_capacity_bound lb;
+  vs_capacity_lower_bound(sc, 70 * 632e6, &lb);
   CHECK_NEAR(lb.hdd_s, 70 * 632e6 / (10 * 10.9e6), 1e-6);
   CHECK_NEAR(lb.link_s, 70 * 632e6 / 125e6, 1e-6);
   CHECK(lb.bound_s == lb.hdd_s);
@@ -94,21 +94,21 @@ static void infeasible(vs_scenario *sc)
   vs_capacity cap = {6, 58.0, 59.0, 632e6 / 58.0};
   vs_policy jit = VS_POLICY_INIT;
   vs_schedule *s = NULL;
-  sc->workload.earliest_start = 6 * 3600 + 45 * 60;
-  CHECK(vs_sched_build(sc, &cap, &jit, &s) == VS_OK);
+  sc->workload.earliest_start_s = 6 * 3600 + 45 * 60;
+  CHECK(vs_schedule_build(sc, &cap, &jit, &s) == VS_OK);
   CHECK(s->n_shortfalls >= 1 && s->shortfalls[0].late_vms > 0);
-  CHECK(s->shortfalls[0].needed_start < sc->workload.earliest_start);
+  CHECK(s->shortfalls[0].needed_start_s < sc->workload.earliest_start_s);
   CHECK(s->extra_lanes >= 1);
   for (size_t i = 0; i < s->n; i++)
-    CHECK(s->entries[i].start >= sc->workload.earliest_start);
+    CHECK(s->entries[i].start_s >= sc->workload.earliest_start_s);
   /* Pushed, not piled up: no lane boots two VMs at once. */
   for (size_t i = 0; i < s->n; i++)
-    for (size_t j = i + 1; j < s->n && s->entries[j].start < s->entries[i].expected_ready - 1e-6; j++)
+    for (size_t j = i + 1; j < s->n && s->entries[j].start_s < s->entries[i].expected_ready_s - 1e-6; j++)
       CHECK_MSG(s->entries[j].lane != s->entries[i].lane, "lane %d overlaps", s->entries[i].lane);
   vs_schedule_free(s);
   /* From 06:30 (the scenario's own hosts-up time) it is feasible. */
-  sc->workload.earliest_start = 6 * 3600 + 30 * 60;
-  CHECK(vs_sched_build(sc, &cap, &jit, &s) == VS_OK);
+  sc->workload.earliest_start_s = 6 * 3600 + 30 * 60;
+  CHECK(vs_schedule_build(sc, &cap, &jit, &s) == VS_OK);
   CHECK(s->n_shortfalls == 0 && s->extra_lanes == 0);
   vs_schedule_free(s);
 }

@@ -14,13 +14,13 @@ typedef struct {
   int max_seen;
 } fake;
 
-static int simulate(void *ctx, int k, vs_step_measure *m)
+static int simulate(void *ctx, int k, vs_threshold_measure *m)
 {
   fake *f = ctx;
   f->calls++;
   if (k > f->max_seen)
     f->max_seen = k;
-  m->all_ready_s = 58.0 * vs_place_max_per_disk(f->sc, k); /* exactly the linear trend */
+  m->all_ready_s = 58.0 * vs_placement_max_per_disk(f->sc, k); /* exactly the linear trend */
   m->mean_ready_s = 58.0 * (k + 1) / 2;
   m->peak_cpu_util = k >= f->cpu_trips_at ? 1.0 : 0.5 * k / f->cpu_trips_at;
   m->mean_disk_MBps = 10.9;
@@ -28,7 +28,7 @@ static int simulate(void *ctx, int k, vs_step_measure *m)
   return VS_OK;
 }
 
-static int search(const vs_scenario *sc, vs_search_mode mode, int cpu_at, int max_k, vs_threshold_result *res,
+static int search(const vs_scenario *sc, vs_threshold_search_mode mode, int cpu_at, int max_k, vs_threshold_result *res,
                   fake *f)
 {
   vs_threshold_options o = VS_THRESHOLD_OPTIONS_INIT;
@@ -60,12 +60,12 @@ int main(int argc, char **argv)
     return CHECK_DONE();
 
   /* Placement on the case study: one VM per HDD up to 10, all behind one uplink. */
-  CHECK(vs_place_max_per_disk(nas, 10) == 1);
-  CHECK(vs_place_max_per_disk(nas, 11) == 2);
-  CHECK(vs_place_max_per_disk(nas, 70) == 7);
-  CHECK(vs_place_max_per_link(nas, 70) == 70);
-  CHECK(vs_place_max_per_link(single, 5) == 0);
-  CHECK(vs_place_max_per_disk(single, 5) == 5);
+  CHECK(vs_placement_max_per_disk(nas, 10) == 1);
+  CHECK(vs_placement_max_per_disk(nas, 11) == 2);
+  CHECK(vs_placement_max_per_disk(nas, 70) == 7);
+  CHECK(vs_placement_max_per_link(nas, 70) == 70);
+  CHECK(vs_placement_max_per_link(single, 5) == 0);
+  CHECK(vs_placement_max_per_disk(single, 5) == 5);
 
   /* Single HDD: only the CPU (and slowdown) can stop the search. */
   int cpu_at[] = {1, 2, 5, 11, 16, 17, 18, 33, 100, 1000};
@@ -115,8 +115,8 @@ int main(int argc, char **argv)
   }
 
   char buf[64];
-  CHECK(!strcmp(vs_limits_format(VS_LIMIT_HDD | VS_LIMIT_LINK, buf, sizeof(buf)), "hdd+link"));
-  CHECK(!strcmp(vs_limits_format(0, buf, sizeof(buf)), "none"));
+  CHECK(!strcmp(vs_threshold_limits_format(VS_LIMIT_HDD | VS_LIMIT_LINK, buf, sizeof(buf)), "hdd+link"));
+  CHECK(!strcmp(vs_threshold_limits_format(0, buf, sizeof(buf)), "none"));
 
   vs_scenario_free(single);
   vs_scenario_free(nas);

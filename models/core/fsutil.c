@@ -1,9 +1,11 @@
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "core/fsutil.h"
 
-#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -46,19 +48,126 @@ int vs_fs_mkdir_parent(const char *path)
   return vs_fs_mkdir_p(buf);
 }
 
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void)st, (void)ftw;
+  if (flag == FTW_DP)
+    rmdir(path);
+  else
+    unlink(path);
+  return 0;
+}
+
 void vs_fs_remove_tree(const char *dir)
 {
-  DIR *dp = opendir(dir);
-  struct dirent *e;
-  if (!dp)
-    return;
-  while ((e = readdir(dp))) {
-    char path[PATH_MAX];
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-      continue;
-    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-    unlink(path);
+  /* FTW_DEPTH: children before their folder; FTW_PHYS: never follow a link out. */
+  nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- atomic files ---- */
+
+struct vs_atomic {
+  char *target; /* the path renamed onto (a symlink's target, resolved) */
+  char *tmp;
+  FILE *f;
+};
+
+/* Where to write: `path` itself, or the file a symlink points to. */
+static int resolve_target(const char *path, char **out)
+{
+  struct stat st;
+  if (lstat(path, &st) != 0) {
+    if (errno != ENOENT)
+      return vs_error_set(VS_EIO, "%s: cannot write: %s", path, strerror(errno));
+    return (*out = strdup(path)) ? VS_OK : vs_error_set(VS_ENOMEM, "out of memory");
   }
-  closedir(dp);
-  rmdir(dir);
+  if (S_ISLNK(st.st_mode)) {
+    char *real = realpath(path, NULL);
+    if (!real)
+      return vs_error_set(VS_EIO, "%s: a symlink to nowhere (%s); refusing to replace it", path, strerror(errno));
+    if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+      free(real);
+      return vs_error_set(VS_EIO, "%s: links to something that is not a regular file; refusing to replace it", path);
+    }
+    *out = real;
+    return VS_OK;
+  }
+  if (!S_ISREG(st.st_mode))
+    return vs_error_set(VS_EIO, "%s: not a regular file (a device, FIFO or folder); refusing to replace it", path);
+  return (*out = strdup(path)) ? VS_OK : vs_error_set(VS_ENOMEM, "out of memory");
+}
+
+int vs_atomic_open(vs_atomic **out, const char *path)
+{
+  vs_atomic *a = calloc(1, sizeof(*a));
+  int rc;
+  *out = NULL;
+  if (!a)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  if ((rc = resolve_target(path, &a->target)) != VS_OK)
+    goto fail;
+  size_t len = strlen(a->target) + 32;
+  if (!(a->tmp = malloc(len))) {
+    rc = vs_error_set(VS_ENOMEM, "out of memory");
+    goto fail;
+  }
+  /* Beside the target: rename() only works within one file system. The
+   * name keeps the pid so that a crashed run's leftovers can be told apart. */
+  snprintf(a->tmp, len, "%s.tmp-%ld", a->target, (long)getpid());
+  if (!(a->f = fopen(a->tmp, "w"))) {
+    rc = vs_error_set(VS_EIO, "%s: cannot write: %s", path, strerror(errno));
+    goto fail;
+  }
+  *out = a;
+  return VS_OK;
+fail:
+  vs_atomic_abort(a);
+  return rc;
+}
+
+FILE *vs_atomic_file(vs_atomic *a) { return a->f; }
+const char *vs_atomic_tmp_path(const vs_atomic *a) { return a->tmp; }
+
+int vs_atomic_commit(vs_atomic *a)
+{
+  int rc = VS_OK, bad = ferror(a->f);
+  int err = bad ? errno : 0;
+  if (fflush(a->f) != 0 && !bad) {
+    bad = 1;
+    err = errno;
+  }
+  if (fclose(a->f) != 0 && !bad) {
+    bad = 1;
+    err = errno;
+  }
+  a->f = NULL;
+  if (bad)
+    rc = vs_error_set(VS_EIO, "%s: write failed: %s", a->target, strerror(err ? err : EIO));
+  else if (rename(a->tmp, a->target) != 0)
+    rc = vs_error_set(VS_EIO, "%s: cannot rename into place: %s", a->target, strerror(errno));
+  vs_atomic_abort(a); /* removes the temporary file if it is still there */
+  return rc;
+}
+
+void vs_atomic_abort(vs_atomic *a)
+{
+  if (!a)
+    return;
+  if (a->f)
+    fclose(a->f);
+  if (a->tmp)
+    unlink(a->tmp);
+  free(a->tmp);
+  free(a->target);
+  free(a);
+}
+
+int vs_fs_write_atomic(const char *path, const void *data, size_t len)
+{
+  vs_atomic *a;
+  int rc = vs_atomic_open(&a, path);
+  if (rc != VS_OK)
+    return rc;
+  fwrite(data, 1, len, vs_atomic_file(a));
+  return vs_atomic_commit(a);
 }

@@ -51,7 +51,8 @@ typedef struct {
   int employees;          /* default 1000 */
   int noise;              /* max |noise| per hour, default 50 */
 } vs_dataset_options;
-#define VS_DATASET_OPTIONS_INIT {{2013, 1, 1}, {2023, 12, 31}, 42, 1000, 50}
+#define VS_DATASET_OPTIONS_INIT \
+  {.from = {2013, 1, 1}, .to = {2023, 12, 31}, .seed = 42, .employees = 1000, .noise = 50}
 
 /* Generate the rows of the synthetic data set, date by date, hours 7..10.
  * *rows is malloc'ed (caller frees). Returns 0 or a negative VS_E* code. */

@@ -53,7 +53,9 @@ typedef struct {
    * the whole range. 0: no margin is measured. */
   int holdout_days;
 } vs_forecast_params;
-#define VS_FORECAST_PARAMS_INIT {200, 6, 0.1, 0.8, 1.0, 2, 42, 365}
+#define VS_FORECAST_PARAMS_INIT                                                                                 \
+  {.n_trees = 200, .max_depth = 6, .eta = 0.1, .subsample = 0.8, .colsample = 1.0, .nthread = 2, .seed = 42,          \
+   .holdout_days = 365}
 
 typedef struct vs_forecast_model vs_forecast_model;
 
@@ -153,14 +155,5 @@ int vs_forecast_tune(const vs_usage_row *rows, size_t n, const vs_forecast_grid 
 
 /* Fold f of k over rows sorted by date: [*begin, *end), on day boundaries. */
 void vs_forecast_fold(const vs_usage_row *rows, size_t n, int k, int f, size_t *begin, size_t *end);
-
-/* ---- Scenario workload ----------------------------------------------------- */
-
-/* Replace a scenario's forecast reference by ordinary demand points: load the
- * model (relative to the scenario file's folder), predict the date, add the
- * margin (the model's p95 residual when margin < 0), round up, one point per
- * hour with demand (ready_by = that hour). A date without demand (weekend,
- * holiday) leaves zero points. Errors name the scenario file and key. */
-int vs_forecast_resolve_workload(vs_scenario *sc);
 
 #endif

@@ -13,13 +13,13 @@
 typedef struct {
   const vs_scenario *sc;
   const vs_threshold_options *opts;
-  vs_simulate_k_fn simulate;
+  vs_threshold_measure_fn simulate;
   void *ctx;
   vs_threshold_result *res;
   size_t cap;
 } search;
 
-const char *vs_limit_name(unsigned bit)
+const char *vs_threshold_limit_name(unsigned bit)
 {
   switch (bit) {
   case VS_LIMIT_CPU: return "cpu";
@@ -30,14 +30,14 @@ const char *vs_limit_name(unsigned bit)
   }
 }
 
-const char *vs_limits_format(unsigned limits, char *buf, size_t len)
+const char *vs_threshold_limits_format(unsigned limits, char *buf, size_t len)
 {
   size_t used = 0;
   buf[0] = '\0';
   for (unsigned bit = 1; bit < (1u << VS_LIMIT_COUNT); bit <<= 1)
     if (limits & bit)
       used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? "+" : "",
-                               vs_limit_name(bit));
+                               vs_threshold_limit_name(bit));
   if (!used)
     snprintf(buf, len, "none");
   return buf;
@@ -49,7 +49,7 @@ static unsigned analytic_limits(const vs_scenario *sc, int k, double vm_io_Bps)
   unsigned limits = 0;
   if (vs_scenario_total_hdds(sc) >= 2 && k > vs_scenario_total_hdds(sc))
     limits |= VS_LIMIT_HDD;
-  if (sc->storage.kind == VS_STORAGE_NAS && vs_place_max_per_link(sc, k) * vm_io_Bps > sc->storage.link_bw)
+  if (sc->storage.kind == VS_STORAGE_NAS && vs_placement_max_per_link(sc, k) * vm_io_Bps > sc->storage.link_Bps)
     limits |= VS_LIMIT_LINK;
   return limits;
 }
@@ -93,10 +93,10 @@ static int step(search *s, int k, unsigned *limits)
     return rc;
   if (k == 1) {
     res->unloaded_boot_s = st->m.all_ready_s;
-    res->vm_io_Bps = st->m.all_ready_s > 0 ? s->sc->boot.read_bytes / st->m.all_ready_s : 0;
+    res->vm_io_Bps = st->m.all_ready_s > 0 ? s->sc->boot.read_B / st->m.all_ready_s : 0;
   }
-  st->max_per_disk = vs_place_max_per_disk(s->sc, k);
-  st->max_per_link = vs_place_max_per_link(s->sc, k);
+  st->max_per_disk = vs_placement_max_per_disk(s->sc, k);
+  st->max_per_link = vs_placement_max_per_link(s->sc, k);
   st->io_MBps = k * res->vm_io_Bps / 1e6;
   st->slowdown = st->m.all_ready_s / (res->unloaded_boot_s * st->max_per_disk);
   st->limits = analytic_limits(s->sc, k, res->vm_io_Bps);
@@ -106,7 +106,7 @@ static int step(search *s, int k, unsigned *limits)
     st->limits |= VS_LIMIT_SLOWDOWN;
   res->n_steps++;
   if (s->opts->on_step)
-    s->opts->on_step(s->ctx, st);
+    s->opts->on_step(s->opts->on_step_ctx ? s->opts->on_step_ctx : s->ctx, st);
   *limits = st->limits;
   return VS_OK;
 }
@@ -155,7 +155,7 @@ static int bisect(search *s, int lo, int hi, int cap, int *threshold)
   return VS_OK;
 }
 
-int vs_threshold_search(const vs_scenario *sc, const vs_threshold_options *opts_in, vs_simulate_k_fn simulate,
+int vs_threshold_search(const vs_scenario *sc, const vs_threshold_options *opts_in, vs_threshold_measure_fn simulate,
                         void *ctx, vs_threshold_result *out)
 {
   vs_threshold_options opts = VS_THRESHOLD_OPTIONS_INIT;

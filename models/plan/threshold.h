@@ -1,5 +1,5 @@
 /* The boot-storm threshold: the largest number k of simultaneous boots for
- * which none of the paper's limits trips (BRAIDS, sec. 1 of the brief):
+ * which none of the paper's limits trips (Kim et al., BRAIDS, 2024):
  *   cpu      - a host's CPU reaches 100 % (over the storm.cpu_window);
  *   hdd      - more concurrent VMs than HDDs, when the storage has several
  *              HDDs to boot VMs in parallel (one HDD never boots two VMs in
@@ -22,11 +22,12 @@ enum { VS_LIMIT_CPU = 1, VS_LIMIT_HDD = 2, VS_LIMIT_LINK = 4, VS_LIMIT_SLOWDOWN 
 /* What one simulation of k simultaneous boots measured. */
 typedef struct {
   double all_ready_s, mean_ready_s, peak_cpu_util, mean_disk_MBps, peak_link_util;
-} vs_step_measure;
+  int not_ready; /* live: VMs that never became ready (the step failed) */
+} vs_threshold_measure;
 
 typedef struct {
   int k;
-  vs_step_measure m;
+  vs_threshold_measure m;
   double io_MBps;    /* aggregate boot I/O demand: k x one VM's unloaded rate */
   double slowdown;   /* all_ready_s / (unloaded boot x max_per_disk) */
   int max_per_disk;  /* most of the k VMs that read from one HDD */
@@ -34,22 +35,23 @@ typedef struct {
   unsigned limits;   /* VS_LIMIT_* that trip at this k */
 } vs_threshold_step;
 
-typedef int (*vs_simulate_k_fn)(void *ctx, int k, vs_step_measure *out);
-typedef void (*vs_step_fn)(void *ctx, const vs_threshold_step *step);
+typedef int (*vs_threshold_measure_fn)(void *ctx, int k, vs_threshold_measure *out);
+typedef void (*vs_threshold_step_fn)(void *ctx, const vs_threshold_step *step);
 
 typedef enum {
   VS_SEARCH_AUTO,   /* linear up to 16, then doubling and bisection */
   VS_SEARCH_LINEAR, /* k = 1, 2, 3 ... as the paper did */
   VS_SEARCH_FAST    /* doubling and bisection from k = 1 */
-} vs_search_mode;
+} vs_threshold_search_mode;
 
 typedef struct {
-  vs_search_mode mode;
+  vs_threshold_search_mode mode;
   int max_k;        /* stop searching beyond this (default 65536) */
   int extra_steps;  /* linear phase: steps simulated past the first trip */
-  vs_step_fn on_step; /* called after each simulated step (progress) */
+  vs_threshold_step_fn on_step; /* called after each simulated step (progress); may be NULL */
+  void *on_step_ctx;            /* its context (NULL: the measuring function's) */
 } vs_threshold_options;
-#define VS_THRESHOLD_OPTIONS_INIT {VS_SEARCH_AUTO, 0, 0, NULL}
+#define VS_THRESHOLD_OPTIONS_INIT {.mode = VS_SEARCH_AUTO, .max_k = 0, .extra_steps = 0, .on_step = NULL, .on_step_ctx = NULL}
 
 typedef struct {
   int threshold;         /* 0: even one boot trips a limit */
@@ -62,12 +64,12 @@ typedef struct {
 } vs_threshold_result;
 
 int vs_threshold_search(const vs_scenario *sc, const vs_threshold_options *opts,
-                        vs_simulate_k_fn simulate, void *ctx, vs_threshold_result *out);
+                        vs_threshold_measure_fn simulate, void *ctx, vs_threshold_result *out);
 void vs_threshold_result_clear(vs_threshold_result *res);
 
 /* "cpu", "hdd", "link", "slowdown" for one VS_LIMIT_* bit. */
-const char *vs_limit_name(unsigned bit);
+const char *vs_threshold_limit_name(unsigned bit);
 /* "hdd+slowdown" style list into buf; "none" when empty. */
-const char *vs_limits_format(unsigned limits, char *buf, size_t len);
+const char *vs_threshold_limits_format(unsigned limits, char *buf, size_t len);
 
 #endif

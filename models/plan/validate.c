@@ -6,24 +6,6 @@
 
 #include "core/error.h"
 
-vs_boot_req *vs_schedule_plan(const vs_schedule *s, double *origin)
-{
-  vs_boot_req *plan = calloc(s->n ? s->n : 1, sizeof(*plan));
-  double first = INFINITY;
-  if (!plan)
-    return NULL;
-  for (size_t i = 0; i < s->n; i++)
-    first = fmin(first, s->entries[i].start);
-  for (size_t i = 0; i < s->n; i++) {
-    plan[i].vm = s->entries[i].vm;
-    plan[i].host = s->entries[i].host;
-    plan[i].disk = s->entries[i].disk;
-    plan[i].start = s->entries[i].start - first;
-  }
-  *origin = s->n ? first : 0;
-  return plan;
-}
-
 static int by_double(const void *a, const void *b)
 {
   double x = *(const double *)a, y = *(const double *)b;
@@ -33,9 +15,9 @@ static int by_double(const void *a, const void *b)
 static int deadline_reports(vs_validation *v, const vs_schedule *s, const double *ready_abs)
 {
   for (size_t i = 0; i < s->n; i++) {
-    double by = s->entries[i].ready_by;
+    double by = s->entries[i].ready_by_s;
     size_t d = 0;
-    while (d < v->n_deadlines && fabs(v->deadlines[d].ready_by - by) > 1e-6)
+    while (d < v->n_deadlines && fabs(v->deadlines[d].ready_by_s - by) > 1e-6)
       d++;
     if (d == v->n_deadlines) {
       vs_deadline_report *grown = realloc(v->deadlines, (d + 1) * sizeof(*grown));
@@ -50,7 +32,7 @@ static int deadline_reports(vs_validation *v, const vs_schedule *s, const double
   }
   /* A handful of deadlines: insertion sort keeps it simple. */
   for (size_t a = 1; a < v->n_deadlines; a++)
-    for (size_t b = a; b > 0 && v->deadlines[b].ready_by < v->deadlines[b - 1].ready_by; b--) {
+    for (size_t b = a; b > 0 && v->deadlines[b].ready_by_s < v->deadlines[b - 1].ready_by_s; b--) {
       vs_deadline_report t = v->deadlines[b];
       v->deadlines[b] = v->deadlines[b - 1];
       v->deadlines[b - 1] = t;
@@ -73,30 +55,37 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
     rc = vs_error_set(VS_ENOMEM, "out of memory");
     goto cleanup;
   }
-  v->first_start = INFINITY;
+  v->first_start_s = INFINITY;
   for (size_t i = 0; i < s->n; i++) {
-    const vs_sched_entry *e = &s->entries[i];
-    ready_abs[i] = origin + r->ready[i];
-    late[i] = fmax(0, ready_abs[i] - e->ready_by);
+    const vs_schedule_entry *e = &s->entries[i];
+    v->first_start_s = fmin(v->first_start_s, origin + r->started_s[i]);
+    if (isnan(r->ready_s[i])) {
+      /* A live VM that never became ready: late, by an unknown amount. */
+      ready_abs[i] = INFINITY;
+      v->late_vms++;
+      v->not_ready++;
+      continue;
+    }
+    ready_abs[i] = origin + r->ready_s[i];
+    late[i] = fmax(0, ready_abs[i] - e->ready_by_s);
     if (late[i] > 1e-6)
       v->late_vms++;
     v->max_lateness_s = fmax(v->max_lateness_s, late[i]);
-    v->idle_vm_minutes += fmax(0, e->ready_by - ready_abs[i]) / 60.0;
-    v->powered_vm_minutes += (fmax(ready_abs[i], e->ready_by) - (origin + r->started[i])) / 60.0;
-    v->first_start = fmin(v->first_start, origin + r->started[i]);
-    v->last_ready = fmax(v->last_ready, ready_abs[i]);
+    v->idle_vm_minutes += fmax(0, e->ready_by_s - ready_abs[i]) / 60.0;
+    v->powered_vm_minutes += (fmax(ready_abs[i], e->ready_by_s) - (origin + r->started_s[i])) / 60.0;
+    v->last_ready_s = fmax(v->last_ready_s, ready_abs[i]);
     if (unloaded_boot_s > 0)
-      v->slowest_boot_ratio = fmax(v->slowest_boot_ratio, (r->ready[i] - r->started[i]) / unloaded_boot_s);
+      v->slowest_boot_ratio = fmax(v->slowest_boot_ratio, (r->ready_s[i] - r->started_s[i]) / unloaded_boot_s);
   }
   qsort(late, s->n, sizeof(*late), by_double);
   v->p95_lateness_s = s->n ? late[(size_t)ceil(0.95 * (double)s->n) - 1] : 0;
   v->ready_fraction = s->n ? (double)(s->n - (size_t)v->late_vms) / (double)s->n : 1;
-  v->idle_energy_kWh = sc->energy.vm_power > 0 ? v->idle_vm_minutes / 60.0 * sc->energy.vm_power / 1000.0 : NAN;
+  v->idle_energy_kWh = sc->energy.vm_power_W > 0 ? v->idle_vm_minutes / 60.0 * sc->energy.vm_power_W / 1000.0 : NAN;
   v->peak_concurrency = r->peak_concurrency;
   v->peak_cpu_util = r->peak_cpu_util;
   v->storm = v->slowest_boot_ratio > sc->storm.max_slowdown;
-  v->makespan_s = s->n ? v->last_ready - v->first_start : 0;
-  vs_sched_lower_bound(sc, r->read_bytes, &v->bound);
+  v->makespan_s = s->n ? v->last_ready_s - v->first_start_s : 0;
+  vs_capacity_lower_bound(sc, r->total_read_B, &v->bound);
   v->bound_ratio = v->bound.bound_s > 0 ? v->makespan_s / v->bound.bound_s : 0;
   rc = deadline_reports(v, s, ready_abs);
 cleanup:

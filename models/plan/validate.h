@@ -1,20 +1,21 @@
 /* How good a schedule is, once simulated: readiness by deadline, lateness,
  * idle VM-minutes and their energy, concurrency, CPU, storm, makespan against
- * the physical lower bound. No SimGrid here: it reads a vs_boot_result. */
+ * its lower bound. Backend-neutral: it reads a vs_boot_result from either. */
 #ifndef VS_VALIDATE_H
 #define VS_VALIDATE_H
 
+#include "backend/backend.h"
 #include "plan/schedule.h"
-#include "sim/sim.h"
 
 typedef struct {
-  double ready_by;   /* s since midnight */
+  double ready_by_s; /* s since midnight */
   int vms, on_time;
 } vs_deadline_report;
 
 typedef struct {
   double ready_fraction;
-  int late_vms;
+  int late_vms;             /* including not_ready */
+  int not_ready;            /* live: never became ready */
   double max_lateness_s, p95_lateness_s;
   double idle_vm_minutes;   /* powered on and ready before its deadline */
   double powered_vm_minutes;/* from power-on until the user takes it (deadline, or ready if late) */
@@ -23,18 +24,16 @@ typedef struct {
   double peak_cpu_util;
   double slowest_boot_ratio; /* slowest boot / one VM alone */
   int storm;                 /* slowest_boot_ratio > storm.max_slowdown */
-  double first_start, last_ready; /* s since midnight */
+  double first_start_s, last_ready_s; /* s since midnight */
   double makespan_s;
-  vs_lower_bound bound;
+  vs_capacity_bound bound;
   double bound_ratio;
   vs_deadline_report *deadlines; /* by time */
   size_t n_deadlines;
 } vs_validation;
 
-/* Plan for the simulator: entries in order, times relative to the first start. */
-vs_boot_req *vs_schedule_plan(const vs_schedule *s, double *origin);
-/* `r` is the simulation of vs_schedule_plan(s) whose t = 0 is `origin`. */
-int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, const vs_boot_result *r,
+/* `r` is the experiment of vs_schedule_plan(s) whose t = 0 is `origin_s`. */
+int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin_s, const vs_boot_result *r,
                 double unloaded_boot_s, vs_validation *out);
 void vs_validation_clear(vs_validation *v);
 

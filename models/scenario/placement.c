@@ -30,7 +30,7 @@ static int nas_affine_host(const vs_scenario *sc, int i, int disk)
   return nas * group + rank % group;
 }
 
-void vs_place_vm(const vs_scenario *sc, int i, int n, int *host, int *disk)
+void vs_placement_vm(const vs_scenario *sc, int i, int n, int *host, int *disk)
 {
   int hosts = sc->hosts.count, hdds = vs_scenario_total_hdds(sc);
 
@@ -51,7 +51,7 @@ void vs_place_vm(const vs_scenario *sc, int i, int n, int *host, int *disk)
   *host = nas_affine_host(sc, i, *disk);
 }
 
-void vs_disk_owner(const vs_scenario *sc, int disk, int *owner, int *local)
+void vs_placement_disk_owner(const vs_scenario *sc, int disk, int *owner, int *local)
 {
   *owner = disk / sc->storage.hdds;
   *local = disk % sc->storage.hdds;
@@ -66,10 +66,10 @@ static int max_count(const vs_scenario *sc, int k, int by_link)
     return k;
   for (int i = 0; i < k; i++) {
     int host, disk, owner, local;
-    vs_place_vm(sc, i, k, &host, &disk);
+    vs_placement_vm(sc, i, k, &host, &disk);
     int slot = disk;
     if (by_link) {
-      vs_disk_owner(sc, disk, &owner, &local);
+      vs_placement_disk_owner(sc, disk, &owner, &local);
       slot = owner;
     }
     if (++count[slot] > best)
@@ -79,24 +79,30 @@ static int max_count(const vs_scenario *sc, int k, int by_link)
   return best;
 }
 
-int vs_place_max_per_disk(const vs_scenario *sc, int k) { return max_count(sc, k, 0); }
+int vs_placement_max_per_disk(const vs_scenario *sc, int k) { return max_count(sc, k, 0); }
 
-int vs_place_max_per_link(const vs_scenario *sc, int k)
+int vs_placement_max_per_link(const vs_scenario *sc, int k)
 {
   return sc->storage.kind == VS_STORAGE_NAS ? max_count(sc, k, 1) : 0;
 }
 
-const char *vs_host_name(int host, char *buf, size_t len)
+const char *vs_placement_host_name(int host, char *buf, size_t len)
 {
   snprintf(buf, len, "host-%d", host);
   return buf;
 }
 
-const char *vs_disk_name(const vs_scenario *sc, int disk, char *buf, size_t len)
+const char *vs_placement_disk_name(const vs_scenario *sc, int disk, char *buf, size_t len)
 {
   int owner, local;
-  vs_disk_owner(sc, disk, &owner, &local);
+  vs_placement_disk_owner(sc, disk, &owner, &local);
   snprintf(buf, len, "%s-%d-hdd-%d", sc->storage.kind == VS_STORAGE_NAS ? "nas" : "host", owner, local);
+  return buf;
+}
+
+const char *vs_placement_link_name(int link, char *buf, size_t len)
+{
+  snprintf(buf, len, "nas-%d-uplink", link);
   return buf;
 }
 
@@ -114,7 +120,7 @@ static int parse_prefixed(const char *text, const char *prefix, long *out, const
   return 0;
 }
 
-int vs_host_parse(const vs_scenario *sc, const char *text, int *host)
+int vs_placement_host_parse(const vs_scenario *sc, const char *text, int *host)
 {
   long v;
   const char *rest;
@@ -125,7 +131,7 @@ int vs_host_parse(const vs_scenario *sc, const char *text, int *host)
   return VS_OK;
 }
 
-int vs_disk_parse(const vs_scenario *sc, const char *text, int *disk)
+int vs_placement_disk_parse(const vs_scenario *sc, const char *text, int *disk)
 {
   const char *owner_prefix = sc->storage.kind == VS_STORAGE_NAS ? "nas-" : "host-";
   int owners = sc->storage.kind == VS_STORAGE_NAS ? sc->storage.nas_count : sc->hosts.count;
@@ -146,5 +152,5 @@ int vs_disk_parse(const vs_scenario *sc, const char *text, int *disk)
     return VS_OK;
   }
   return vs_error_set(VS_EINPUT, "'%s' is not an HDD of this scenario (expected %s0-hdd-0 … %s)", text, owner_prefix,
-                      vs_disk_name(sc, vs_scenario_total_hdds(sc) - 1, last, sizeof(last)));
+                      vs_placement_disk_name(sc, vs_scenario_total_hdds(sc) - 1, last, sizeof(last)));
 }

@@ -8,21 +8,23 @@
 
 /* For VM index i of n booted together: its compute host and the global index
  * of the HDD holding its image. */
-void vs_place_vm(const vs_scenario *sc, int i, int n, int *host, int *disk);
+void vs_placement_vm(const vs_scenario *sc, int i, int n, int *host, int *disk);
 /* Global HDD index -> (owner index, HDD index within the owner); the owner is
  * a NAS for nas storage and a compute host for local storage. */
-void vs_disk_owner(const vs_scenario *sc, int disk, int *owner, int *local);
+void vs_placement_disk_owner(const vs_scenario *sc, int disk, int *owner, int *local);
 /* Largest number of the first k VMs that share one HDD. */
-int vs_place_max_per_disk(const vs_scenario *sc, int k);
+int vs_placement_max_per_disk(const vs_scenario *sc, int k);
 /* Largest number of the first k VMs that read through one NAS uplink (0 for local). */
-int vs_place_max_per_link(const vs_scenario *sc, int k);
+int vs_placement_max_per_link(const vs_scenario *sc, int k);
 
 /* Resource names as in the simulator's outputs and schedule CSVs:
  * "host-3", "nas-0-hdd-4" (NAS) or "host-2-hdd-1" (local). */
-const char *vs_host_name(int host, char *buf, size_t len);
-const char *vs_disk_name(const vs_scenario *sc, int disk, char *buf, size_t len);
+const char *vs_placement_host_name(int host, char *buf, size_t len);
+const char *vs_placement_disk_name(const vs_scenario *sc, int disk, char *buf, size_t len);
+/* "nas-0-uplink": the storage uplink of NAS `link`. */
+const char *vs_placement_link_name(int link, char *buf, size_t len);
 /* Parse a name (or a plain index) back; VS_EINPUT if it is not one of the scenario's. */
-int vs_host_parse(const vs_scenario *sc, const char *text, int *host);
-int vs_disk_parse(const vs_scenario *sc, const char *text, int *disk);
+int vs_placement_host_parse(const vs_scenario *sc, const char *text, int *host);
+int vs_placement_disk_parse(const vs_scenario *sc, const char *text, int *disk);
 
 #endif

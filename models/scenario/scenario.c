@@ -452,10 +452,10 @@ static int load_hosts(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
       (error = get_int(&s, "count", 1, 1, INT_MAX, &h->count)) < 0 ||
       (error = get_int(&s, "cores", 1, 1, INT_MAX, &h->cores)) < 0 ||
       (error = get_quantity(&s, "core_speed", VS_UNIT_SPEED, 1, &bound_positive,
-                            &h->core_speed)) < 0 ||
-      (error = get_quantity(&s, "nic_bw", VS_UNIT_BANDWIDTH, 0, &bound_positive, &h->nic_bw)) < 0 ||
+                            &h->core_fps)) < 0 ||
+      (error = get_quantity(&s, "nic_bw", VS_UNIT_BANDWIDTH, 0, &bound_positive, &h->nic_Bps)) < 0 ||
       (error = get_quantity(&s, "nic_latency", VS_UNIT_DURATION, 0, &bound_non_negative,
-                            &h->nic_latency)) < 0)
+                            &h->nic_latency_s)) < 0)
     return error;
   return 0;
 }
@@ -466,9 +466,9 @@ static int load_storage_nas(vs_section *s, vs_storage *st)
 
   if ((error = get_int(s, "nas_count", 0, 1, INT_MAX, &st->nas_count)) < 0 ||
       (error = get_quantity(s, "link_bw", VS_UNIT_BANDWIDTH, 1, &bound_positive,
-                            &st->link_bw)) < 0 ||
+                            &st->link_Bps)) < 0 ||
       (error = get_quantity(s, "link_latency", VS_UNIT_DURATION, 0, &bound_non_negative,
-                            &st->link_latency)) < 0)
+                            &st->link_latency_s)) < 0)
     return error;
   return 0;
 }
@@ -576,7 +576,7 @@ static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
       (error = get_quantity(&s, "read_bw", VS_UNIT_BANDWIDTH, 1, &bound_positive,
-                            &sc->hdd.read_bw)) < 0 ||
+                            &sc->hdd.read_Bps)) < 0 ||
       (error = get_sequence(&s, "concurrency",
                             "a sequence of {readers: N, factor: X} points", &seq)) <= 0)
     return error;
@@ -596,13 +596,13 @@ static int load_boot(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   int error;
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
-      (error = get_quantity(&s, "read", VS_UNIT_BYTES, 1, &bound_positive, &b->read_bytes)) < 0 ||
+      (error = get_quantity(&s, "read", VS_UNIT_BYTES, 1, &bound_positive, &b->read_B)) < 0 ||
       (error = get_quantity(&s, "cpu_work", VS_UNIT_WORK, 0, &bound_non_negative,
-                            &b->cpu_work)) < 0 ||
+                            &b->cpu_work_f)) < 0 ||
       (error = get_quantity(&s, "io_cpu_cost", VS_UNIT_PER_BYTE, 0, &bound_non_negative,
-                            &b->io_cpu_per_byte)) < 0 ||
+                            &b->io_cpu_fpB)) < 0 ||
       (error = get_quantity(&s, "busy_cpu", VS_UNIT_SPEED, 0, &bound_non_negative,
-                            &b->busy_cpu)) < 0 ||
+                            &b->busy_cpu_fps)) < 0 ||
       (error = get_int(&s, "chunks", 0, 1, 100000, &b->chunks)) < 0 ||
       (error = get_quantity(&s, "jitter", VS_UNIT_FRACTION, 0, &jitter, &b->jitter)) < 0)
     return error;
@@ -621,7 +621,7 @@ static int load_storm(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
       (error = get_quantity(&s, "max_slowdown", VS_UNIT_REAL, 0, &above_one,
                             &sc->storm.max_slowdown)) < 0 ||
       (error = get_quantity(&s, "cpu_window", VS_UNIT_DURATION, 0, &window,
-                            &sc->storm.cpu_window)) < 0)
+                            &sc->storm.cpu_window_s)) < 0)
     return error;
   return 0;
 }
@@ -635,15 +635,15 @@ static int load_point(vs_section *s, vs_demand_point *pt, const vs_demand_point 
   int error;
 
   if ((error = get_quantity(s, "ready_by", VS_UNIT_CLOCK, 1, &bound_non_negative,
-                            &pt->ready_by)) < 0 ||
+                            &pt->ready_by_s)) < 0 ||
       (error = get_int(s, "vms", 1, 1, INT_MAX, &pt->vms)) < 0)
     return error;
   pt->line = (int)section_value(s, "vms")->start_mark.line + 1;
-  if (prev && pt->ready_by <= prev->ready_by)
+  if (prev && pt->ready_by_s <= prev->ready_by_s)
     return fail(s->ld, section_value(s, "ready_by"), "ready_by",
                 "%s is not after the previous point's %s (expected strictly increasing times)",
-                vs_clock_format(pt->ready_by, a, sizeof(a)),
-                vs_clock_format(prev->ready_by, b, sizeof(b)));
+                vs_clock_format(pt->ready_by_s, a, sizeof(a)),
+                vs_clock_format(prev->ready_by_s, b, sizeof(b)));
   *total += pt->vms;
   if (*total > INT_MAX)
     return fail(s->ld, section_value(s, "vms"), "vms",
@@ -698,6 +698,8 @@ static int load_forecast(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   if (!f)
     return no_memory();
   f->margin = 0;
+  f->line = (int)node->start_mark.line + 1;
+  f->col = (int)node->start_mark.column + 1;
   sc->workload.forecast = f;
   if ((error = section_open(&s, ld, node, keys)) < 0)
     return error;
@@ -739,7 +741,7 @@ static int load_workload(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
       (error = get_quantity(&s, "earliest_start", VS_UNIT_CLOCK, 0, &bound_non_negative,
-                            &sc->workload.earliest_start)) < 0)
+                            &sc->workload.earliest_start_s)) < 0)
     return error;
   forms = !!section_value(&s, "demand") + !!section_value(&s, "forecast") +
           !!(section_value(&s, "vms") || section_value(&s, "ready_by"));
@@ -761,11 +763,11 @@ static int load_workload(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   }
   if (error < 0)
     return error;
-  if (sc->workload.earliest_start >= sc->workload.points[0].ready_by)
+  if (sc->workload.earliest_start_s >= sc->workload.points[0].ready_by_s)
     return fail(ld, section_value(&s, "earliest_start"), "earliest_start",
                 "%s is not before the first deadline %s (expected an earlier time)",
-                vs_clock_format(sc->workload.earliest_start, a, sizeof(a)),
-                vs_clock_format(sc->workload.points[0].ready_by, b, sizeof(b)));
+                vs_clock_format(sc->workload.earliest_start_s, a, sizeof(a)),
+                vs_clock_format(sc->workload.points[0].ready_by_s, b, sizeof(b)));
   return 0;
 }
 
@@ -776,7 +778,7 @@ static int load_energy(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   int error;
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
-      (error = get_quantity(&s, "vm_power", VS_UNIT_POWER, 1, &bound_positive, &sc->energy.vm_power)) < 0)
+      (error = get_quantity(&s, "vm_power", VS_UNIT_POWER, 1, &bound_positive, &sc->energy.vm_power_W)) < 0)
     return error;
   return 0;
 }
@@ -837,14 +839,14 @@ static int load_real(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   r->present = 1;
   if ((error = section_open(&s, ld, node, keys)) < 0 || (error = load_uris(&s, r)) < 0 ||
       (error = get_enum(&s, "domain_type", 0, domain_types, &domain)) < 0 ||
-      (error = get_quantity(&s, "memory", VS_UNIT_BYTES, 0, &bound_positive, &r->memory)) < 0 ||
+      (error = get_quantity(&s, "memory", VS_UNIT_BYTES, 0, &bound_positive, &r->memory_B)) < 0 ||
       (error = get_int(&s, "vcpus", 0, 1, 64, &r->vcpus)) < 0 ||
       (error = get_string(&s, "image", &r->image_dir)) < 0 ||
       (error = get_enum(&s, "disk", 0, disks, &disk)) < 0 ||
-      (error = get_quantity(&s, "working_set", VS_UNIT_BYTES, 0, &bound_positive, &r->working_set)) < 0 ||
+      (error = get_quantity(&s, "working_set", VS_UNIT_BYTES, 0, &bound_positive, &r->working_set_B)) < 0 ||
       (error = get_quantity(&s, "guest_cpu_work", VS_UNIT_WORK, 0, &bound_non_negative,
-                            &r->guest_cpu_work)) < 0 ||
-      (error = get_quantity(&s, "boot_timeout", VS_UNIT_DURATION, 0, &bound_positive, &r->boot_timeout)) < 0)
+                            &r->guest_cpu_work_f)) < 0 ||
+      (error = get_quantity(&s, "boot_timeout", VS_UNIT_DURATION, 0, &bound_positive, &r->boot_timeout_s)) < 0)
     return error;
   r->domain_type = (vs_domain_type)domain;
   r->disk = (vs_disk_mode)disk;
@@ -901,21 +903,21 @@ static char *default_name(const char *file)
 static void set_defaults(vs_scenario *sc)
 {
   sc->seed = 1;
-  sc->hosts.nic_bw = 10e9 / 8;
-  sc->hosts.nic_latency = 50e-6;
+  sc->hosts.nic_Bps = 10e9 / 8;
+  sc->hosts.nic_latency_s = 50e-6;
   sc->storage.nas_count = 1;
-  sc->storage.link_latency = 100e-6;
+  sc->storage.link_latency_s = 100e-6;
   sc->storage.placement = VS_PLACE_SPREAD;
   sc->storage.vms_per_hdd = 0;
   sc->boot.chunks = 64;
   sc->storm.max_slowdown = 1.2;
-  sc->storm.cpu_window = 5.0;
+  sc->storm.cpu_window_s = 5.0;
   sc->real.domain_type = VS_DOMAIN_AUTO;
-  sc->real.memory = 256.0 * 1024 * 1024;
+  sc->real.memory_B = 256.0 * 1024 * 1024;
   sc->real.vcpus = 1;
   sc->real.disk = VS_DISK_LINKED_CLONE;
-  sc->real.working_set = 64e6;
-  sc->real.boot_timeout = 300;
+  sc->real.working_set_B = 64e6;
+  sc->real.boot_timeout_s = 300;
 }
 
 /* libyaml reports decoding errors as a byte offset rather than a mark. */
@@ -1151,7 +1153,7 @@ int vs_scenario_total_vms(const vs_scenario *sc)
   return total > INT_MAX ? INT_MAX : (int)total;
 }
 
-double vs_hdd_factor(const vs_hdd_model *hdd, int readers)
+double vs_scenario_hdd_factor(const vs_hdd_model *hdd, int readers)
 {
   const vs_hdd_point *c;
   size_t i;

@@ -23,32 +23,32 @@ typedef struct {
 typedef struct {
   int count;            /* compute hosts, >= 1 */
   int cores;            /* per host, >= 1 */
-  double core_speed;    /* flops/s per core */
-  double nic_bw;        /* bytes/s, each host's storage-network port (default 10Gbps) */
-  double nic_latency;   /* s (default 50us) */
+  double core_fps;    /* flops/s per core */
+  double nic_Bps;        /* bytes/s, each host's storage-network port (default 10Gbps) */
+  double nic_latency_s;   /* s (default 50us) */
 } vs_hosts;
 
 typedef struct {
   vs_storage_kind kind;
   int nas_count;        /* NAS only; default 1 */
   int hdds;             /* HDDs per NAS (nas) or per host (local), >= 1 */
-  double link_bw;       /* bytes/s, each NAS's uplink (nas only, required there) */
-  double link_latency;  /* s (default 100us) */
+  double link_Bps;       /* bytes/s, each NAS's uplink (nas only, required there) */
+  double link_latency_s;  /* s (default 100us) */
   vs_placement placement; /* default spread */
   int vms_per_hdd;      /* PACK only: images per HDD (default: as many as needed) */
 } vs_storage;
 
 typedef struct {
-  double read_bw;       /* bytes/s: random-read throughput with one reader */
+  double read_Bps;       /* bytes/s: random-read throughput with one reader */
   vs_hdd_point *curve;  /* sorted by readers, strictly increasing; NULL = flat 1.0 */
   size_t curve_len;
 } vs_hdd_model;
 
 typedef struct {
-  double read_bytes;      /* bytes read from the image while booting, > 0 */
-  double cpu_work;        /* flops of guest work per boot (default 0) */
-  double io_cpu_per_byte; /* flops of host I/O handling per byte read (default 0) */
-  double busy_cpu;        /* flops/s a booting VM burns whatever its progress:
+  double read_B;      /* bytes read from the image while booting, > 0 */
+  double cpu_work_f;        /* flops of guest work per boot (default 0) */
+  double io_cpu_fpB; /* flops of host I/O handling per byte read (default 0) */
+  double busy_cpu_fps;        /* flops/s a booting VM burns whatever its progress:
                              emulation, timers, spinning vCPU (default 0) */
   int chunks;             /* the boot is read in this many chunks (default 64) */
   double jitter;          /* 0..0.5: per-VM spread of read_bytes/cpu_work (default 0) */
@@ -56,32 +56,34 @@ typedef struct {
 
 typedef struct {
   double max_slowdown;    /* > 1: tolerated slowdown vs the linear trend (default 1.2) */
-  double cpu_window;      /* s: CPU counts as saturated when its mean over this
+  double cpu_window_s;      /* s: CPU counts as saturated when its mean over this
                              window reaches 100% (default 5s) */
 } vs_storm_policy;
 
 typedef struct {
-  double ready_by;        /* seconds since midnight */
+  double ready_by_s;        /* seconds since midnight */
   int vms;                /* VMs that must be ready by then, >= 1 */
   int line;               /* source line, for messages */
 } vs_demand_point;
 
-/* A workload taken from a usage forecast (filled in by models/forecast). */
+/* A workload taken from a usage forecast (resolved into demand points by
+ * models/demand/workload.h, which commands load scenarios through). */
 typedef struct {
   char *model;            /* path of a trained model (relative paths: to the scenario file) */
   char *date;             /* "YYYY-MM-DD" */
   double margin;          /* VMs added to every hour's forecast; < 0: the model's p95 residual */
+  int line, col;          /* where the forecast section starts, for messages */
 } vs_forecast_ref;
 
 typedef struct {
   vs_demand_point *points; /* sorted by ready_by; NULL/0 = no workload given */
   size_t len;
-  double earliest_start;   /* s since midnight: no VM may be powered on before (default 0) */
-  vs_forecast_ref *forecast; /* non-NULL: points come from a forecast (see forecast.h) */
+  double earliest_start_s;   /* s since midnight: no VM may be powered on before (default 0) */
+  vs_forecast_ref *forecast; /* non-NULL: points come from a forecast (demand/workload.h) */
 } vs_workload;
 
 typedef struct {
-  double vm_power;        /* W drawn by a powered-on, unused desktop; 0 = not given */
+  double vm_power_W;        /* W drawn by a powered-on, unused desktop; 0 = not given */
 } vs_energy;
 
 /* Settings of the live backend (real/), ignored by the simulator. */
@@ -93,13 +95,13 @@ typedef struct {
   char **uris;            /* libvirt URIs VMs are spread over (default qemu:///system) */
   size_t n_uris;
   vs_domain_type domain_type; /* default auto: kvm where it works, else qemu */
-  double memory;          /* bytes per VM (default 256MiB) */
+  double memory_B;          /* bytes per VM (default 256MiB) */
   int vcpus;              /* default 1 */
   char *image_dir;        /* built guest (kernel, initramfs, base disk); default real/guest */
   vs_disk_mode disk;      /* default linked-clone */
-  double working_set;     /* bytes the guest reads while booting (default 64MB) */
-  double guest_cpu_work;  /* flops of busy work in the guest's boot (default 0) */
-  double boot_timeout;    /* s (default 300s) */
+  double working_set_B;     /* bytes the guest reads while booting (default 64MB) */
+  double guest_cpu_work_f;  /* flops of busy work in the guest's boot (default 0) */
+  double boot_timeout_s;    /* s (default 300s) */
 } vs_real_config;
 
 typedef struct vs_scenario {
@@ -130,6 +132,6 @@ int vs_scenario_total_hdds(const vs_scenario *sc);   /* across all NAS or hosts 
 int vs_scenario_total_vms(const vs_scenario *sc);    /* sum of the workload */
 /* HDD throughput factor for `readers` concurrent streams: piecewise-linear
  * interpolation of the curve, flat beyond its ends, 1.0 without a curve. */
-double vs_hdd_factor(const vs_hdd_model *hdd, int readers);
+double vs_scenario_hdd_factor(const vs_hdd_model *hdd, int readers);
 
 #endif

@@ -1,0 +1,89 @@
+/* Progress of long runs on stderr. On a terminal: one line rewritten in
+ * place (phase, experiment clock, ready/total, elapsed), within half a second
+ * of starting; otherwise a plain line at most every 10 s. -q: nothing. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "core/units.h"
+
+struct vs_cli_progress {
+  int on, tty;
+  double t0, last;
+  char phase[96];
+  int shown; /* a line is on screen (tty) */
+};
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+vs_cli_progress *vs_cli_progress_new(const vs_cli_common *o)
+{
+  vs_cli_progress *p = calloc(1, sizeof(*p));
+  if (!p)
+    return NULL;
+  p->on = !o->quiet;
+  p->tty = isatty(STDERR_FILENO);
+  p->t0 = now_s();
+  p->last = -1e9;
+  return p;
+}
+
+static void show(vs_cli_progress *p, const char *line, int force)
+{
+  double t = now_s();
+  if (!p || !p->on)
+    return;
+  if (p->tty) {
+    if (!force && t - p->last < 0.2)
+      return;
+    fprintf(stderr, "\r\033[K%s", line);
+    p->shown = 1;
+  } else {
+    if (!force && t - p->last < 10.0)
+      return;
+    fprintf(stderr, "%s\n", line);
+  }
+  fflush(stderr);
+  p->last = t;
+}
+
+void vs_cli_progress_phase(vs_cli_progress *p, const char *fmt, ...)
+{
+  char line[160];
+  va_list ap;
+  if (!p)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(p->phase, sizeof(p->phase), fmt, ap);
+  va_end(ap);
+  snprintf(line, sizeof(line), "%s  [%.0f s]", p->phase, now_s() - p->t0);
+  show(p, line, p->tty);
+}
+
+void vs_cli_progress_boot(void *ctx, const vs_boot_progress *bp)
+{
+  vs_cli_progress *p = ctx;
+  char line[200], clock[32];
+  if (!p || !p->on)
+    return;
+  snprintf(line, sizeof(line), "%s: t=%s  booting %d  ready %d/%d  [%.0f s]", p->phase,
+           vs_clock_format(bp->t_s, clock, sizeof(clock)), bp->booting, bp->ready, bp->total, now_s() - p->t0);
+  show(p, line, 0);
+}
+
+void vs_cli_progress_done(vs_cli_progress *p)
+{
+  if (!p)
+    return;
+  if (p->on && p->tty && p->shown)
+    fprintf(stderr, "\r\033[K");
+  free(p);
+}

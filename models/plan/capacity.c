@@ -1,0 +1,56 @@
+#include "plan/capacity.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/error.h"
+
+double vs_capacity_hdd_stormfree_Bps(const vs_scenario *sc, int *readers)
+{
+  int best_r = 1, max_r = 64;
+  double best = sc->hdd.read_Bps * vs_scenario_hdd_factor(&sc->hdd, 1);
+  if (sc->hdd.curve_len && sc->hdd.curve[sc->hdd.curve_len - 1].readers > max_r)
+    max_r = sc->hdd.curve[sc->hdd.curve_len - 1].readers;
+  for (int r = 2; r <= max_r; r++) {
+    double f = vs_scenario_hdd_factor(&sc->hdd, r);
+    if (r / f <= sc->storm.max_slowdown && sc->hdd.read_Bps * f > best) {
+      best = sc->hdd.read_Bps * f;
+      best_r = r;
+    }
+  }
+  if (readers)
+    *readers = best_r;
+  return best;
+}
+
+int vs_capacity_lanes(const vs_scenario *sc, const vs_capacity *cap)
+{
+  int per_hdd;
+  long long lanes;
+  vs_capacity_hdd_stormfree_Bps(sc, &per_hdd);
+  if (sc->storage.kind == VS_STORAGE_NAS) {
+    long long per_nas = (long long)per_hdd * sc->storage.hdds;
+    if (cap->vm_io_Bps > 0) {
+      long long link = (long long)floor(sc->storage.link_Bps / cap->vm_io_Bps);
+      if (link < per_nas)
+        per_nas = link;
+    }
+    lanes = per_nas * sc->storage.nas_count;
+  } else
+    lanes = (long long)per_hdd * vs_scenario_total_hdds(sc);
+  if (cap->threshold > 0 && lanes > cap->threshold)
+    lanes = cap->threshold;
+  return lanes < 1 ? 1 : lanes > 1000000 ? 1000000 : (int)lanes;
+}
+
+void vs_capacity_lower_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out)
+{
+  double cpu_work = total_read_B * (sc->boot.io_cpu_fpB + sc->boot.cpu_work_f / sc->boot.read_B);
+  memset(out, 0, sizeof(*out));
+  out->hdd_s = total_read_B / (vs_scenario_total_hdds(sc) * vs_capacity_hdd_stormfree_Bps(sc, NULL));
+  if (sc->storage.kind == VS_STORAGE_NAS)
+    out->link_s = total_read_B / (sc->storage.nas_count * sc->storage.link_Bps);
+  out->cpu_s = cpu_work / (sc->hosts.count * sc->hosts.cores * sc->hosts.core_fps);
+  out->bound_s = fmax(out->hdd_s, fmax(out->link_s, out->cpu_s));
+}
+

@@ -1,0 +1,33 @@
+/* What the hardware can do: the capacity a threshold search measured, the
+ * storm-free lanes a schedule may pipeline on, and the lower bounds of a
+ * makespan. Plain C over the scenario. */
+#ifndef VS_CAPACITY_H
+#define VS_CAPACITY_H
+
+#include "scenario/scenario.h"
+
+/* Measured by a threshold search. */
+typedef struct {
+  int threshold;     /* the boot-storm threshold (concurrent boots) */
+  double boot_s;     /* one VM booting alone */
+  double wave_s;     /* `threshold` VMs booted together: all ready after */
+  double vm_io_Bps;  /* one VM's unloaded boot I/O rate */
+} vs_capacity;
+
+/* Concurrent boots that each run at about an unloaded boot's speed: per HDD
+ * as many readers as storm.max_slowdown tolerates, per NAS no more than its
+ * uplink carries, never more than the threshold. At least 1. */
+int vs_capacity_lanes(const vs_scenario *sc, const vs_capacity *cap);
+/* An HDD's best throughput over the reader counts whose per-boot slowdown
+ * (readers / factor) stays within storm.max_slowdown, bytes/s. */
+double vs_capacity_hdd_stormfree_Bps(const vs_scenario *sc, int *readers);
+
+/* The storm-free lower bound of the makespan: work on each resource over its
+ * best storm-free rate (all HDDs, all uplinks, all cores), in seconds. */
+typedef struct {
+  double hdd_s, link_s, cpu_s;
+  double bound_s; /* the largest */
+} vs_capacity_bound;
+void vs_capacity_lower_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out);
+
+#endif

@@ -1,0 +1,101 @@
+#include "study/schedule.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+#define JIT_MAX_ROUNDS 6
+/* Added to each measured boot time when jit re-plans: boots shift a little
+ * when their neighbours move. */
+#define JIT_GUARD_S 0.25
+
+static int experiment(vs_study_schedule *run, vs_backend *b, const vs_capacity *cap)
+{
+  vs_boot_limits limits = vs_schedule_limits(run->sched);
+  vs_boot_req *plan = vs_schedule_plan(run->sched, &run->origin_s);
+  int rc;
+  if (!plan)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  vs_boot_result_free(run->result);
+  run->result = NULL;
+  vs_validation_clear(&run->v);
+  rc = vs_backend_boot(b, plan, run->sched->n, &limits, &run->result);
+  free(plan);
+  run->rounds++;
+  if (rc == VS_OK)
+    rc = vs_validate(b->sc, run->sched, run->origin_s, run->result, cap->boot_s, &run->v);
+  return rc;
+}
+
+/* Dynamic policies: the schedule is what the launcher did. */
+static void adopt_measured_starts(vs_study_schedule *run)
+{
+  for (size_t i = 0; i < run->sched->n; i++) {
+    run->sched->entries[i].start_s = run->origin_s + run->result->started_s[i];
+    run->sched->entries[i].expected_ready_s = run->origin_s + run->result->ready_s[i];
+  }
+}
+
+/* Re-plan jit on the boot times the experiment measured, until every VM is
+ * on time. A VM's planned boot time only ever grows (the largest measured so
+ * far, plus a guard), so each round is at least as safe as the last and the
+ * loop settles instead of chasing neighbours that moved. */
+static int tighten_jit(vs_study_schedule *run, vs_backend *b, const vs_capacity *cap)
+{
+  size_t n = run->sched->n;
+  double *planned = malloc((n ? n : 1) * sizeof(*planned)), *boot = malloc((n ? n : 1) * sizeof(*boot));
+  int rc = VS_OK;
+  if (!planned || !boot) {
+    rc = vs_error_set(VS_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  /* Built schedules number their VMs 0..n-1. */
+  for (size_t i = 0; i < n; i++)
+    planned[i] = cap->boot_s;
+  while (run->rounds < JIT_MAX_ROUNDS && run->v.late_vms) {
+    for (size_t i = 0; i < n; i++) {
+      int vm = run->sched->entries[i].vm;
+      planned[vm] = fmax(planned[vm], run->result->ready_s[i] - run->result->started_s[i] + JIT_GUARD_S);
+    }
+    for (size_t i = 0; i < n; i++)
+      boot[i] = planned[run->sched->entries[i].vm];
+    if ((rc = vs_schedule_refine(run->sched, b->sc, boot)) != VS_OK || (rc = experiment(run, b, cap)) != VS_OK)
+      break;
+  }
+cleanup:
+  free(planned);
+  free(boot);
+  return rc;
+}
+
+int vs_study_schedule_policy(vs_study_schedule *run, vs_backend *b, const vs_capacity *cap, const vs_policy *p)
+{
+  int rc;
+  memset(run, 0, sizeof(*run));
+  if ((rc = vs_schedule_build(b->sc, cap, p, &run->sched)) != VS_OK || (rc = experiment(run, b, cap)) != VS_OK)
+    return rc;
+  if (vs_policy_is_dynamic(p))
+    adopt_measured_starts(run);
+  else if (p->kind == VS_POLICY_JIT && !run->sched->n_shortfalls)
+    /* An infeasible plan's boot times are those of a pushed, late plan:
+     * no basis to re-plan on. */
+    rc = tighten_jit(run, b, cap);
+  return rc;
+}
+
+int vs_study_schedule_given(vs_study_schedule *run, vs_backend *b, const vs_capacity *cap, vs_schedule *given)
+{
+  memset(run, 0, sizeof(*run));
+  run->sched = given;
+  return experiment(run, b, cap);
+}
+
+void vs_study_schedule_clear(vs_study_schedule *run)
+{
+  vs_schedule_free(run->sched);
+  vs_boot_result_free(run->result);
+  vs_validation_clear(&run->v);
+  memset(run, 0, sizeof(*run));
+}

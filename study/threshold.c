@@ -1,0 +1,81 @@
+#include "study/threshold.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+
+static int keep(vs_study_threshold *t, int k, vs_boot_result *r)
+{
+  size_t cap = (size_t)t->by_k_len;
+  if (k >= t->by_k_len) {
+    if (vs_array_reserve(&t->by_k, &cap, (size_t)k + 1, sizeof(*t->by_k)) != VS_OK)
+      return VS_ENOMEM;
+    memset(t->by_k + t->by_k_len, 0, (cap - (size_t)t->by_k_len) * sizeof(*t->by_k));
+    t->by_k_len = (int)cap;
+  }
+  vs_boot_result_free(t->by_k[k]);
+  t->by_k[k] = r;
+  return VS_OK;
+}
+
+/* One step of the search: k VMs powered on at once. */
+static int measure_k(void *ctx, int k, vs_threshold_measure *m)
+{
+  vs_study_threshold *t = ctx;
+  vs_boot_req *plan = vs_boot_plan_simultaneous(t->backend->sc, k);
+  vs_boot_result *r = NULL;
+  int rc;
+
+  if (!plan)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  rc = vs_backend_boot(t->backend, plan, (size_t)k, NULL, &r);
+  free(plan);
+  if (rc != VS_OK)
+    return rc;
+  if (r->not_ready && !t->failed_k) {
+    t->failed_k = k;
+    snprintf(t->failure, sizeof(t->failure), "%s", r->failure);
+  }
+  m->all_ready_s = r->all_ready_s;
+  m->mean_ready_s = r->mean_ready_s;
+  m->peak_cpu_util = r->peak_cpu_util;
+  m->mean_disk_MBps = r->mean_disk_MBps;
+  m->peak_link_util = r->peak_link_util;
+  m->not_ready = r->not_ready;
+  if ((rc = keep(t, k, r)) != VS_OK)
+    vs_boot_result_free(r);
+  return rc;
+}
+
+int vs_study_threshold_run(vs_study_threshold *t, vs_backend *b, const vs_threshold_options *opts)
+{
+  memset(t, 0, sizeof(*t));
+  t->backend = b;
+  return vs_threshold_search(b->sc, opts, measure_k, t, &t->res);
+}
+
+const vs_boot_result *vs_study_threshold_result(const vs_study_threshold *t, int k)
+{
+  return k >= 0 && k < t->by_k_len ? t->by_k[k] : NULL;
+}
+
+void vs_study_threshold_capacity(const vs_study_threshold *t, vs_capacity *cap)
+{
+  const vs_boot_result *wave = vs_study_threshold_result(t, t->res.threshold);
+  cap->threshold = t->res.threshold > 0 ? t->res.threshold : 1;
+  cap->boot_s = t->res.unloaded_boot_s;
+  cap->wave_s = wave ? wave->all_ready_s : cap->boot_s;
+  cap->vm_io_Bps = t->res.vm_io_Bps;
+}
+
+void vs_study_threshold_clear(vs_study_threshold *t)
+{
+  for (int k = 0; k < t->by_k_len; k++)
+    vs_boot_result_free(t->by_k[k]);
+  free(t->by_k);
+  vs_threshold_result_clear(&t->res);
+  memset(t, 0, sizeof(*t));
+}
