@@ -1,22 +1,16 @@
-/* Civil dates, the Korean lunisolar calendar and South Korean holidays.
- * Method, range and verification: docs/CALENDAR.md. */
+/* Civil dates, the Korean lunisolar calendar (computed by ICU) and South
+ * Korean holidays. Method, range and verification: docs/CALENDAR.md. */
 #include "demand/calendar.h"
 
 #include "core/error.h"
 
-#include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-#ifndef M_PI /* not in strict ISO C */
-#define M_PI 3.14159265358979323846
-#endif
-#define DEG (M_PI / 180.0)
-
-/* JD of 1970-01-01T00:00 UT: day numbers and Julian Days differ by this. */
-#define JD_UNIX_EPOCH 2440587.5
-#define J2000 2451545.0
+#include <unicode/ucal.h>
+#include <unicode/ustring.h>
+#include <unicode/utypes.h>
 
 /* ======================================================================
  * Civil dates
@@ -131,249 +125,21 @@ int vs_cal_format_date(vs_date d, char *buf, size_t size)
 }
 
 /* ======================================================================
- * Astronomy
+ * The Korean lunisolar calendar, from ICU's "dangi" calendar
  *
- * Accuracy needed: a lunar month starts on the KST day of a new moon, so an
- * error matters only when a new moon (or a principal solar term near a month
- * boundary) falls within that error of midnight KST. The series below give
- * new moons to ~10-20 s (Meeus ch. 49) and the solar longitude to ~1"
- * (~25 s of time); the margins actually met over the supported range are
- * listed in docs/CALENDAR.md.
- * ====================================================================== */
-
-/* ΔT = TT - UT (s) at January 1st of 1985..2025 (IERS/USNO observed values,
- * rounded to 0.01 s; they equal 32.184 s + TAI-UTC - (UT1-UTC)). */
-static const double delta_t_table[] = {
-    54.34, 54.87, 55.32, 55.82, 56.30, 56.86, 57.57, 58.31, 59.12, 59.98, /* 1985-1994 */
-    60.78, 61.63, 62.29, 62.97, 63.47, 63.83, 64.09, 64.30, 64.47, 64.57, /* 1995-2004 */
-    64.69, 64.85, 65.15, 65.46, 65.78, 66.07, 66.32, 66.60, 66.91, 67.28, /* 2005-2014 */
-    67.64, 68.10, 68.59, 68.97, 69.22, 69.36, 69.36, 69.29, 69.20, 69.18, /* 2015-2024 */
-    69.14                                                                  /* 2025 */
-};
-#define DT_FIRST 1985
-#define DT_LAST 2025
-
-/* Espenak & Meeus (2006) polynomials, used only for their slope outside the
- * table so that the curve stays continuous at the table's ends. */
-static double dt_poly_after(double y)
-{
-  double t = y - 2000.0;
-  return 62.92 + 0.32217 * t + 0.005589 * t * t;
-}
-
-static double dt_poly_before(double y)
-{
-  double t = y - 1975.0;
-  return 45.45 + 1.067 * t - t * t / 260.0 - t * t * t / 718.0;
-}
-
-double vs_cal_delta_t(double year)
-{
-  if (year >= DT_LAST)
-    return delta_t_table[DT_LAST - DT_FIRST] + dt_poly_after(year) - dt_poly_after(DT_LAST);
-  if (year < DT_FIRST)
-    return delta_t_table[0] + dt_poly_before(year) - dt_poly_before(DT_FIRST);
-  int i = (int)floor(year) - DT_FIRST;
-  double f = year - floor(year);
-  return delta_t_table[i] + f * (delta_t_table[i + 1] - delta_t_table[i]);
-}
-
-int64_t vs_cal_kst_day(double jde)
-{
-  double year = 2000.0 + (jde - J2000) / 365.25;
-  double jd_ut = jde - vs_cal_delta_t(year) / 86400.0;
-  /* The Korean calendar has used the 135°E meridian (UTC+9) since 1961-08-10. */
-  return (int64_t)floor(jd_ut + 9.0 / 24.0 - JD_UNIX_EPOCH);
-}
-
-/* Meeus, Astronomical Algorithms (2nd ed.), ch. 49: mean new moon plus the
- * periodic and planetary corrections. */
-double vs_cal_new_moon_jde(int k_int)
-{
-  double k = k_int;
-  double T = k / 1236.85, T2 = T * T, T3 = T2 * T, T4 = T3 * T;
-  double jde = 2451550.09766 + 29.530588861 * k + 0.00015437 * T2 - 0.000000150 * T3 +
-               0.00000000073 * T4;
-  double E = 1.0 - 0.002516 * T - 0.0000074 * T2;
-  double M = (2.5534 + 29.10535670 * k - 0.0000014 * T2 - 0.00000011 * T3) * DEG;
-  double Mp = (201.5643 + 385.81693528 * k + 0.0107582 * T2 + 0.00001238 * T3 -
-               0.000000058 * T4) * DEG;
-  double F = (160.7108 + 390.67050284 * k - 0.0016118 * T2 - 0.00000227 * T3 +
-              0.000000011 * T4) * DEG;
-  double Om = (124.7746 - 1.56375588 * k + 0.0020672 * T2 + 0.00000215 * T3) * DEG;
-
-  double c = -0.40720 * sin(Mp) + 0.17241 * E * sin(M) + 0.01608 * sin(2 * Mp) +
-             0.01039 * sin(2 * F) + 0.00739 * E * sin(Mp - M) - 0.00514 * E * sin(Mp + M) +
-             0.00208 * E * E * sin(2 * M) - 0.00111 * sin(Mp - 2 * F) -
-             0.00057 * sin(Mp + 2 * F) + 0.00056 * E * sin(2 * Mp + M) - 0.00042 * sin(3 * Mp) +
-             0.00042 * E * sin(M + 2 * F) + 0.00038 * E * sin(M - 2 * F) -
-             0.00024 * E * sin(2 * Mp - M) - 0.00017 * sin(Om) - 0.00007 * sin(Mp + 2 * M) +
-             0.00004 * sin(2 * Mp - 2 * F) + 0.00004 * sin(3 * M) +
-             0.00003 * sin(Mp + M - 2 * F) + 0.00003 * sin(2 * Mp + 2 * F) -
-             0.00003 * sin(Mp + M + 2 * F) + 0.00003 * sin(Mp - M + 2 * F) -
-             0.00002 * sin(Mp - M - 2 * F) - 0.00002 * sin(3 * Mp + M) + 0.00002 * sin(4 * Mp);
-
-  static const double a0[14] = {299.77, 251.88, 251.83, 349.42, 84.66,  141.74, 207.14,
-                                154.84, 34.52,  207.19, 291.34, 161.72, 239.56, 331.55};
-  static const double a1[14] = {0.107408,  0.016321,  26.651886, 36.412478, 18.206239,
-                                53.303771, 2.453732,  7.306860,  27.261239, 0.121824,
-                                1.844379,  24.198154, 25.513099, 3.592518};
-  static const double amp[14] = {0.000325, 0.000165, 0.000164, 0.000126, 0.000110,
-                                 0.000062, 0.000060, 0.000056, 0.000047, 0.000042,
-                                 0.000040, 0.000037, 0.000035, 0.000023};
-  double w = 0.0;
-  for (int i = 0; i < 14; i++) {
-    double a = a0[i] + a1[i] * k;
-    if (i == 0)
-      a -= 0.009173 * T2;
-    w += amp[i] * sin(a * DEG);
-  }
-  return jde + c + w;
-}
-
-/* VSOP87D heliocentric longitude of the Earth, truncated as in Meeus
- * Appendix III: A (1e-8 rad), B (rad), C (rad per Julian millennium). */
-typedef struct {
-  double a, b, c;
-} vsop_term;
-
-static const vsop_term vsop_l0[] = {
-    {175347046, 0, 0},          {3341656, 4.6692568, 6283.0758500},
-    {34894, 4.62610, 12566.15170}, {3497, 2.7441, 5753.3849},
-    {3418, 2.8289, 3.5231},     {3136, 3.6277, 77713.7715},
-    {2676, 4.4181, 7860.4194},  {2343, 6.1352, 3930.2097},
-    {1324, 0.7425, 11506.7698}, {1273, 2.0371, 529.6910},
-    {1199, 1.1096, 1577.3435},  {990, 5.233, 5884.927},
-    {902, 2.045, 26.298},       {857, 3.508, 398.149},
-    {780, 1.179, 5223.694},     {753, 2.533, 5507.553},
-    {505, 4.583, 18849.228},    {492, 4.205, 775.523},
-    {357, 2.920, 0.067},        {317, 5.849, 11790.629},
-    {284, 1.899, 796.298},      {271, 0.315, 10977.079},
-    {243, 0.345, 5486.778},     {206, 4.806, 2544.314},
-    {205, 1.869, 5573.143},     {202, 2.458, 6069.777},
-    {156, 0.833, 213.299},      {132, 3.411, 2942.463},
-    {126, 1.083, 20.775},       {115, 0.645, 0.980},
-    {103, 0.636, 4694.003},     {102, 0.976, 15720.839},
-    {102, 4.267, 7.114},        {99, 6.21, 2146.17},
-    {98, 0.68, 155.42},         {86, 5.98, 161000.69},
-    {85, 1.30, 6275.96},        {85, 3.67, 71430.70},
-    {80, 1.81, 17260.15},       {79, 3.04, 12036.46},
-    {75, 1.76, 5088.63},        {74, 3.50, 3154.69},
-    {74, 4.68, 801.82},         {70, 0.83, 9437.76},
-    {62, 3.98, 8827.39},        {61, 1.82, 7084.90},
-    {57, 2.78, 6286.60},        {56, 4.39, 14143.50},
-    {56, 3.47, 6279.55},        {52, 0.19, 12139.55},
-    {52, 1.33, 1748.02},        {51, 0.28, 5856.48},
-    {49, 0.49, 1194.45},        {41, 5.37, 8429.24},
-    {41, 2.40, 19651.05},       {39, 6.17, 10447.39},
-    {37, 6.04, 10213.29},       {37, 2.57, 1059.38},
-    {36, 1.71, 2352.87},        {36, 1.78, 6812.77},
-    {33, 0.59, 17789.85},       {30, 0.44, 83996.85},
-    {30, 2.74, 1349.87},        {25, 3.16, 4690.48},
-};
-static const vsop_term vsop_l1[] = {
-    {628331966747.0, 0, 0},    {206059, 2.678235, 6283.075850},
-    {4303, 2.6351, 12566.1517}, {425, 1.590, 3.523},
-    {119, 5.796, 26.298},      {109, 2.966, 1577.344},
-    {93, 2.59, 18849.23},      {72, 1.14, 529.69},
-    {68, 1.87, 398.15},        {67, 4.41, 5507.55},
-    {59, 2.89, 5223.69},       {56, 2.17, 155.42},
-    {45, 0.40, 796.30},        {36, 0.47, 775.52},
-    {29, 2.65, 7.11},          {21, 5.34, 0.98},
-    {19, 1.85, 5486.78},       {19, 4.97, 213.30},
-    {17, 2.99, 6275.96},       {16, 0.03, 2544.31},
-    {16, 1.43, 2146.17},       {15, 1.21, 10977.08},
-    {12, 2.83, 1748.02},       {12, 3.26, 5088.63},
-    {12, 5.27, 1194.45},       {12, 2.08, 4694.00},
-    {11, 0.77, 553.57},        {10, 1.30, 6286.60},
-    {10, 4.24, 1349.87},       {9, 2.70, 242.73},
-    {9, 5.64, 951.72},         {8, 5.30, 2352.87},
-    {6, 2.65, 9437.76},        {6, 4.67, 4690.48},
-};
-static const vsop_term vsop_l2[] = {
-    {52919, 0, 0},          {8720, 1.0721, 6283.0758}, {309, 0.867, 12566.152},
-    {27, 0.05, 3.52},       {16, 5.19, 26.30},         {16, 3.68, 155.42},
-    {10, 0.76, 18849.23},   {9, 2.06, 77713.77},       {7, 0.83, 775.52},
-    {5, 4.66, 1577.34},     {4, 1.03, 7.11},           {4, 3.44, 5573.14},
-    {3, 5.14, 796.30},      {3, 6.05, 5507.55},        {3, 1.19, 242.73},
-    {3, 6.12, 529.69},      {3, 0.31, 398.15},         {3, 2.28, 553.57},
-    {2, 4.38, 5223.69},     {2, 3.75, 0.98},
-};
-static const vsop_term vsop_l3[] = {
-    {289, 5.844, 6283.076}, {35, 0, 0},          {17, 5.49, 12566.15}, {3, 5.20, 155.42},
-    {1, 4.72, 3.52},        {1, 5.30, 18849.23}, {1, 5.97, 242.73},
-};
-static const vsop_term vsop_l4[] = {{114, 3.142, 0}, {8, 4.13, 6283.08}, {1, 3.84, 12566.15}};
-static const vsop_term vsop_l5[] = {{1, 3.14, 0}};
-/* Radius vector: only needed for the aberration (20.5"/R), so a few terms
- * (error < 1e-5 AU, i.e. < 0.0002") suffice. */
-static const vsop_term vsop_r0[] = {
-    {100013989, 0, 0},       {1670700, 3.0984635, 6283.0758500}, {13956, 3.05525, 12566.15170},
-    {3084, 5.1985, 77713.7715}, {1628, 1.1739, 5753.3849},      {1576, 2.8469, 7860.4194},
-};
-static const vsop_term vsop_r1[] = {{103019, 1.107490, 6283.075850}, {1721, 1.0644, 12566.1517}};
-
-#define NTERMS(a) (sizeof(a) / sizeof((a)[0]))
-
-static double vsop_sum(const vsop_term *t, size_t n, double tau)
-{
-  double s = 0.0;
-  for (size_t i = 0; i < n; i++)
-    s += t[i].a * cos(t[i].b + t[i].c * tau);
-  return s;
-}
-
-double vs_cal_sun_longitude(double jde)
-{
-  double tau = (jde - J2000) / 365250.0; /* Julian millennia */
-  double T = tau * 10.0;                 /* Julian centuries */
-  double l = (vsop_sum(vsop_l0, NTERMS(vsop_l0), tau) +
-              tau * (vsop_sum(vsop_l1, NTERMS(vsop_l1), tau) +
-                     tau * (vsop_sum(vsop_l2, NTERMS(vsop_l2), tau) +
-                            tau * (vsop_sum(vsop_l3, NTERMS(vsop_l3), tau) +
-                                   tau * (vsop_sum(vsop_l4, NTERMS(vsop_l4), tau) +
-                                          tau * vsop_sum(vsop_l5, NTERMS(vsop_l5), tau)))))) *
-             1e-8;
-  double r = (vsop_sum(vsop_r0, NTERMS(vsop_r0), tau) +
-              tau * vsop_sum(vsop_r1, NTERMS(vsop_r1), tau)) *
-             1e-8;
-  /* Geocentric = heliocentric + 180°, then VSOP87 -> FK5 (-0.09033"). */
-  double lambda = l / DEG + 180.0 - 0.09033 / 3600.0;
-  /* Nutation in longitude, Meeus ch. 22 short series (0.5"). */
-  double om = (125.04452 - 1934.136261 * T) * DEG;
-  double ls = (280.4665 + 36000.7698 * T) * DEG;
-  double lm = (218.3165 + 481267.8813 * T) * DEG;
-  double dpsi = -17.20 * sin(om) - 1.32 * sin(2 * ls) - 0.23 * sin(2 * lm) + 0.21 * sin(2 * om);
-  /* Annual aberration. */
-  double aberr = -20.4898 / r;
-  lambda += (dpsi + aberr) / 3600.0;
-  lambda = fmod(lambda, 360.0);
-  return lambda < 0 ? lambda + 360.0 : lambda;
-}
-
-double vs_cal_sun_longitude_jde(double lambda_deg, double jde)
-{
-  /* The Sun moves 0.953..1.019°/day; stepping with the mean rate converges
-   * geometrically (factor ~0.03 per step) to the root nearest `jde`. */
-  for (int i = 0; i < 30; i++) {
-    double d = remainder(lambda_deg - vs_cal_sun_longitude(jde), 360.0);
-    jde += d * (365.2422 / 360.0);
-    if (fabs(d) < 1e-9)
-      break;
-  }
-  return jde;
-}
-
-/* ======================================================================
- * The Korean lunisolar calendar
+ * ICU computes it astronomically: the rules of the Chinese calendar
+ * (month 11 holds the winter solstice, a month without a principal term
+ * in a 13-month year is intercalary) applied to new moons and solar terms
+ * reckoned at UTC+9, the Korean meridian since 1912 in ICU's model.
  *
- * Rules (those of the Chinese calendar since 1645, applied at UTC+9):
- *   - a month begins on the KST day of a new moon;
- *   - the month containing the winter solstice (solar longitude 270°) is
- *     month 11;
- *   - if 13 months separate one month 11 from the next, the first of them
- *     that contains no principal term (longitude a multiple of 30°) is
- *     intercalary and repeats the number of the month before it.
+ * One ICU conversion costs ~50 us because ICU recomputes several new moons
+ * and solar terms every time: ~0.8 s for the 16k days a forecast converts,
+ * and vs_cal_kr_holiday needs three lunar->solar conversions per call. So
+ * ICU is asked once, under pthread_once, for the first day and the name of
+ * every lunar month overlapping the supported range (~755 conversions,
+ * ~35 ms), and every later call is a binary search in that read-only table.
+ * That also keeps the API reentrant without sharing a UCalendar (they are
+ * not thread-safe) and without keeping any ICU object open.
  * ====================================================================== */
 
 typedef struct {
@@ -383,118 +149,186 @@ typedef struct {
   int8_t leap;
 } lunar_month;
 
-/* Solstice-to-solstice years ("sui") 1988..2050 cover lunar years
- * 1989..2050 completely, hence every solar date of 1990..2050. */
-#define SUI_FIRST 1988
-#define SUI_LAST 2050
-#define N_SOLSTICES (SUI_LAST - SUI_FIRST + 2)
-#define N_TERMS (12 * (N_SOLSTICES - 1) + 1)
-#define MAX_MOONS (13 * (SUI_LAST - SUI_FIRST + 1) + 4)
+/* 61 years are ~755 months; 13 a year plus the partial ones at both ends is
+ * a safe bound. */
+#define MAX_MONTHS (13 * (VS_CAL_LAST_YEAR - VS_CAL_FIRST_YEAR + 1) + 2)
 
+/* Every lunar month with at least one day in the supported range, in order,
+ * with a sentinel: m[n].start is the day after the last month. */
 static struct {
-  lunar_month m[MAX_MOONS + 1];
-  int n; /* months in m; m[n].start is the end of the last one */
+  lunar_month m[MAX_MONTHS + 1];
+  int n;
   int32_t first_day, last_day; /* supported solar range, days since 1970 */
-  int err;
+  char err[200];               /* non-empty: why the table could not be built */
 } lunar_table;
 static pthread_once_t lunar_once = PTHREAD_ONCE_INIT;
 
-/* Index of the last element of sorted `a[0..n)` that is <= x, or -1. */
-static int last_le(const int32_t *a, int n, int32_t x)
+#define MS_PER_DAY 86400000.0
+#define MS_PER_HOUR 3600000.0
+/* ICU's dangi calendar does its astronomy in its own Korean zone; the
+ * UCalendar's zone only decides which civil day an instant belongs to. A
+ * fixed UTC+9 zone has no daylight-saving history to trip over (Seoul had
+ * DST in 1987-88), and asking at local noon rather than midnight leaves
+ * ±12 h of slack, so an instant can never land on a neighbouring day. */
+#define ICU_ZONE "GMT+09:00"
+#define ICU_ZONE_OFFSET_MS (9 * MS_PER_HOUR)
+/* UCAL_EXTENDED_YEAR of the dangi calendar counts from Dangun's founding,
+ * 2333 BCE: lunar year 2023 is 4356. */
+#define DANGI_YEAR_OFFSET 2333
+
+/* Where ICU disagrees with KASI (Korea Astronomy and Space Science
+ * Institute), whose almanac is the legal Korean calendar. ICU's new moons
+ * are good to a few minutes, so it can only go wrong when a new moon falls
+ * minutes from midnight KST; comparing every day 1990..2050 with a
+ * KASI-derived table (docs/CALENDAR.md) found one such month. An entry
+ * gives the true first day, so it changes nothing once ICU agrees. */
+static const struct {
+  int year, month, leap; /* the lunar month */
+  int y, m, d;           /* its first day according to KASI */
+} kasi_month_starts[] = {
+    /* New moon 2017-02-26 14:58 UT = 23:58 KST (JPL ephemeris); ICU 72
+     * places it after midnight and starts the month on 02-27. */
+    {2017, 2, 0, 2017, 2, 26},
+};
+
+#define NTERMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static void table_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void table_fail(const char *fmt, ...)
 {
-  int lo = 0, hi = n; /* answer in [lo-1, hi-1] */
-  while (lo < hi) {
-    int mid = lo + (hi - lo) / 2;
-    if (a[mid] <= x)
-      lo = mid + 1;
-    else
-      hi = mid;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(lunar_table.err, sizeof lunar_table.err, fmt, ap);
+  va_end(ap);
+}
+
+/* The lunar date of civil day `day` according to ICU. */
+static int icu_lunar_of_day(UCalendar *cal, int64_t day, vs_lunar_date *out)
+{
+  UErrorCode st = U_ZERO_ERROR;
+  ucal_setMillis(cal, (double)day * MS_PER_DAY + 12 * MS_PER_HOUR - ICU_ZONE_OFFSET_MS, &st);
+  out->year = ucal_get(cal, UCAL_EXTENDED_YEAR, &st) - DANGI_YEAR_OFFSET;
+  out->month = ucal_get(cal, UCAL_MONTH, &st) + 1; /* ICU months are 0-based */
+  out->day = ucal_get(cal, UCAL_DATE, &st);
+  out->leap = ucal_get(cal, UCAL_IS_LEAP_MONTH, &st);
+  if (U_FAILURE(st)) {
+    vs_date d = vs_cal_civil_from_days(day);
+    table_fail("ICU dangi calendar failed on %04d-%02d-%02d: %s", d.year, d.month, d.day,
+               u_errorName(st));
+    return -1;
   }
-  return lo - 1;
+  return 0;
+}
+
+/* Opens the dangi calendar and checks that ICU gave what was asked for: a
+ * build of ICU without the calendar or zone data would silently fall back
+ * to the Gregorian calendar or to GMT. */
+static UCalendar *icu_open_dangi(void)
+{
+  UErrorCode st = U_ZERO_ERROR;
+  UChar zone[16];
+  u_uastrcpy(zone, ICU_ZONE);
+  UCalendar *cal = ucal_open(zone, -1, "@calendar=dangi", UCAL_DEFAULT, &st);
+  if (U_FAILURE(st)) {
+    table_fail("ICU dangi calendar could not be opened: %s", u_errorName(st));
+    ucal_close(cal); /* NULL-safe */
+    return NULL;
+  }
+  const char *type = ucal_getType(cal, &st);
+  int32_t offset = ucal_get(cal, UCAL_ZONE_OFFSET, &st);
+  int32_t dst = ucal_get(cal, UCAL_DST_OFFSET, &st);
+  if (U_FAILURE(st) || strcmp(type, "dangi") != 0 || offset != ICU_ZONE_OFFSET_MS || dst != 0) {
+    table_fail("ICU gave calendar '%s' in a UTC%+.1f zone, expected 'dangi' at UTC+9 (%s)",
+               U_FAILURE(st) ? "?" : type, (offset + dst) / MS_PER_HOUR, u_errorName(st));
+    ucal_close(cal);
+    return NULL;
+  }
+  return cal;
+}
+
+/* Whether lunar month b can follow month a: a's leap month, the next month
+ * or the next year's first month. */
+static int month_follows(const lunar_month *a, const lunar_month *b)
+{
+  return (b->leap && !a->leap && b->month == a->month && b->year == a->year) ||
+         (!b->leap && b->month == a->month + 1 && b->year == a->year) ||
+         (!b->leap && b->month == 1 && a->month == 12 && b->year == a->year + 1);
 }
 
 static void lunar_table_build(void)
 {
-  static int32_t term_day[N_TERMS];    /* principal terms from solstice SUI_FIRST */
-  static int32_t moon_day[MAX_MOONS + 2];
   lunar_table.first_day = (int32_t)vs_cal_days_from_civil((vs_date){VS_CAL_FIRST_YEAR, 1, 1});
   lunar_table.last_day = (int32_t)vs_cal_days_from_civil((vs_date){VS_CAL_LAST_YEAR, 12, 31});
-
-  /* Principal terms every 30° starting with the winter solstice of
-   * SUI_FIRST; every 12th is a solstice. */
-  double jde = vs_cal_days_from_civil((vs_date){SUI_FIRST, 12, 21}) + JD_UNIX_EPOCH;
-  for (int i = 0; i < N_TERMS; i++) {
-    jde = vs_cal_sun_longitude_jde(fmod(270.0 + 30.0 * i, 360.0), jde);
-    term_day[i] = (int32_t)vs_cal_kst_day(jde);
-    jde += 30.44;
-  }
-
-  /* New moons from the one before the first solstice to the one after the
-   * last solstice. */
-  int k = (int)floor((term_day[0] + JD_UNIX_EPOCH - 2451550.09766) / 29.530588861) - 1;
-  int n_moons = 0;
-  while (n_moons < MAX_MOONS + 2) {
-    int32_t d = (int32_t)vs_cal_kst_day(vs_cal_new_moon_jde(k++));
-    moon_day[n_moons++] = d;
-    if (d > term_day[N_TERMS - 1])
-      break;
-  }
-  if (moon_day[0] > term_day[0] || moon_day[n_moons - 1] <= term_day[N_TERMS - 1]) {
-    lunar_table.err = 1;
+  UCalendar *cal = icu_open_dangi();
+  if (!cal)
     return;
-  }
 
+  /* One conversion per month: day 30 after a month's first day is day 1
+   * of the next month if it had 30 days, day 2 if it had 29, and either
+   * way it names the next month. */
+  vs_lunar_date l;
   int n = 0;
-  for (int y = SUI_FIRST; y <= SUI_LAST; y++) {
-    int s = y - SUI_FIRST;
-    int i0 = last_le(moon_day, n_moons, term_day[12 * s]);      /* month 11 of y */
-    int i1 = last_le(moon_day, n_moons, term_day[12 * (s + 1)]); /* month 11 of y+1 */
-    int months = i1 - i0;
-    int leap_j = -1;
-    if (months == 13) {
-      for (int j = 1; j < 13 && leap_j < 0; j++) {
-        /* Does [moon_day[i0+j], moon_day[i0+j+1]) contain a principal term? */
-        int t = last_le(term_day, N_TERMS, moon_day[i0 + j + 1] - 1);
-        if (t < 0 || term_day[t] < moon_day[i0 + j])
-          leap_j = j;
-      }
-      if (leap_j < 0) {
-        lunar_table.err = 1;
-        return;
-      }
-    } else if (months != 12) {
-      lunar_table.err = 1;
-      return;
+  int64_t start = lunar_table.first_day;
+  if (icu_lunar_of_day(cal, start, &l) < 0)
+    goto done;
+  start -= l.day - 1;
+  while (start <= lunar_table.last_day) {
+    if (n >= MAX_MONTHS) {
+      table_fail("ICU dangi calendar: more than %d lunar months in %d..%d", MAX_MONTHS,
+                 VS_CAL_FIRST_YEAR, VS_CAL_LAST_YEAR);
+      goto done;
     }
-    int month = 11, passed_new_year = 0;
-    for (int j = 0; j < months; j++) {
-      int leap = j == leap_j;
-      if (j > 0 && !leap)
-        month = month % 12 + 1;
-      if (month == 1)
-        passed_new_year = 1;
-      int32_t len = moon_day[i0 + j + 1] - moon_day[i0 + j];
-      if (n >= MAX_MOONS || (len != 29 && len != 30)) {
-        lunar_table.err = 1;
-        return;
-      }
-      lunar_table.m[n].start = moon_day[i0 + j];
-      lunar_table.m[n].year = (int16_t)(passed_new_year ? y + 1 : y);
-      lunar_table.m[n].month = (int8_t)month;
-      lunar_table.m[n].leap = (int8_t)leap;
-      n++;
+    lunar_table.m[n] = (lunar_month){(int32_t)start, (int16_t)l.year, (int8_t)l.month,
+                                     (int8_t)l.leap};
+    n++;
+    if (icu_lunar_of_day(cal, start + 30, &l) < 0)
+      goto done;
+    if (l.day != 1 && l.day != 2) {
+      vs_date d = vs_cal_civil_from_days(start);
+      table_fail("ICU dangi calendar: the lunar month from %04d-%02d-%02d has %d days",
+                 d.year, d.month, d.day, 31 - l.day);
+      goto done;
     }
-    if (y == SUI_LAST)
-      lunar_table.m[n].start = moon_day[i1]; /* sentinel: end of the last month */
+    start += 31 - l.day;
+  }
+  lunar_table.m[n].start = (int32_t)start;
+
+  for (size_t k = 0; k < NTERMS(kasi_month_starts); k++)
+    for (int i = 0; i < n; i++)
+      if (lunar_table.m[i].year == kasi_month_starts[k].year &&
+          lunar_table.m[i].month == kasi_month_starts[k].month &&
+          lunar_table.m[i].leap == kasi_month_starts[k].leap)
+        lunar_table.m[i].start = (int32_t)vs_cal_days_from_civil(
+            (vs_date){kasi_month_starts[k].y, kasi_month_starts[k].m, kasi_month_starts[k].d});
+
+  /* The lookups below rely on this: months in order, 29 or 30 days each,
+   * the range covered. */
+  for (int i = 0; i < n; i++) {
+    int32_t len = lunar_table.m[i + 1].start - lunar_table.m[i].start;
+    if ((len != 29 && len != 30) ||
+        (i > 0 && !month_follows(&lunar_table.m[i - 1], &lunar_table.m[i]))) {
+      vs_date d = vs_cal_civil_from_days(lunar_table.m[i].start);
+      table_fail("ICU dangi calendar: inconsistent lunar month %d-%02d%s from %04d-%02d-%02d",
+                 lunar_table.m[i].year, lunar_table.m[i].month,
+                 lunar_table.m[i].leap ? " (leap)" : "", d.year, d.month, d.day);
+      goto done;
+    }
+  }
+  if (n == 0 || lunar_table.m[0].start > lunar_table.first_day) {
+    table_fail("ICU dangi calendar: the lunar month table does not cover %d..%d",
+               VS_CAL_FIRST_YEAR, VS_CAL_LAST_YEAR);
+    goto done;
   }
   lunar_table.n = n;
+done:
+  ucal_close(cal);
 }
 
 static int lunar_table_get(void)
 {
   pthread_once(&lunar_once, lunar_table_build);
-  if (lunar_table.err)
-    return vs_error_set(VS_ERROR, "internal error: the lunar calendar table is inconsistent");
+  if (lunar_table.err[0])
+    return vs_error_set(VS_ERROR, "%s", lunar_table.err);
   return VS_OK;
 }
 

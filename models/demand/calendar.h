@@ -1,6 +1,6 @@
 /* Calendar support for the demand model: proleptic Gregorian civil dates, the
- * Korean lunisolar calendar (computed astronomically for the meridian 135°E,
- * i.e. KST = UTC+9) and South Korean public holidays.
+ * Korean lunisolar calendar (taken from ICU's "dangi" calendar, i.e. reckoned
+ * at UTC+9) and South Korean public holidays.
  *
  * Conventions
  *   - Day numbers are days since 1970-01-01 (that day is 0), proleptic
@@ -15,8 +15,10 @@
  * the lunar and holiday functions return VS_EINPUT rather than guess.
  *
  * Thread safety: everything is reentrant. The table of lunar month starts is
- * computed once, on first use, under pthread_once (a few milliseconds); it
- * is the module's only mutable static state. See docs/CALENDAR.md. */
+ * read from ICU once, on first use, under pthread_once (~35 ms); it is the
+ * module's only mutable static state and no ICU object outlives that first
+ * call. If ICU cannot provide the calendar, the lunar and holiday functions
+ * return VS_ERROR with ICU's reason. See docs/CALENDAR.md. */
 #ifndef VS_CALENDAR_H
 #define VS_CALENDAR_H
 
@@ -77,24 +79,6 @@ int vs_cal_lunar_leap_month(int year);
 /* Length (29 or 30) of a lunar month, or VS_EINPUT if it does not exist or
  * lies wholly outside the supported range. */
 int vs_cal_lunar_month_days(int year, int month, int leap);
-
-/* ---- Low-level astronomy (exposed for verification and tests) ---------- */
-/* All times are Julian Ephemeris Days (TT). */
-
-/* ΔT = TT - UT in seconds for a decimal year: observed yearly values for
- * 1985..2025, extrapolated afterwards (see docs/CALENDAR.md). */
-double vs_cal_delta_t(double year);
-/* True (corrected) new moon number k, k = 0 being 2000-01-06 (Meeus ch. 49). */
-double vs_cal_new_moon_jde(int k);
-/* Apparent geocentric ecliptic longitude of the Sun, degrees in [0, 360),
- * referred to the true equinox of date (VSOP87 truncated, nutation and
- * aberration included; about 1 arcsecond). */
-double vs_cal_sun_longitude(double jde);
-/* The instant nearest to `jde_near` (within +-half a year) at which the
- * apparent solar longitude equals `lambda_deg`. */
-double vs_cal_sun_longitude_jde(double lambda_deg, double jde_near);
-/* The KST (UTC+9) civil day, as days since 1970-01-01, containing `jde`. */
-int64_t vs_cal_kst_day(double jde);
 
 /* ---- South Korean public holidays --------------------------------------- */
 
