@@ -5,6 +5,7 @@
 #include "core/error.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -128,18 +129,21 @@ int vs_cal_format_date(vs_date d, char *buf, size_t size)
  * The Korean lunisolar calendar, from ICU's "dangi" calendar
  *
  * ICU computes it astronomically: the rules of the Chinese calendar
- * (month 11 holds the winter solstice, a month without a principal term
- * in a 13-month year is intercalary) applied to new moons and solar terms
- * reckoned at UTC+9, the Korean meridian since 1912 in ICU's model.
+ * (month 11 holds the winter solstice; in a 13-month year the first month
+ * without a principal term is intercalary) applied to new moons and solar
+ * terms reckoned at UTC+9, which ICU uses for Korea from 1912 on.
  *
  * One ICU conversion costs ~50 us because ICU recomputes several new moons
- * and solar terms every time: ~0.8 s for the 16k days a forecast converts,
- * and vs_cal_kr_holiday needs three lunar->solar conversions per call. So
- * ICU is asked once, under pthread_once, for the first day and the name of
- * every lunar month overlapping the supported range (~755 conversions,
- * ~35 ms), and every later call is a binary search in that read-only table.
- * That also keeps the API reentrant without sharing a UCalendar (they are
- * not thread-safe) and without keeping any ICU object open.
+ * and solar terms every time: ~0.8 s for the 16k rows of the synthetic data
+ * set, even with a cloned UCalendar, and vs_cal_kr_holiday needs three
+ * lunar->solar conversions per call. So ICU is only asked for the first day
+ * and the name of each lunar month, one conversion per month, and the
+ * answers are kept: for each solar year, the ~13 months that overlap it,
+ * built on first use (~0.7 ms a year, ~40 ms for all 61) under a mutex and
+ * read-only afterwards. A caller that needs 2013..2023 pays for 11 years,
+ * not 61, and every later call is a search among 14 months. No UCalendar is
+ * shared between threads (they are not thread-safe) or outlives the build
+ * of a year.
  * ====================================================================== */
 
 typedef struct {
@@ -149,19 +153,24 @@ typedef struct {
   int8_t leap;
 } lunar_month;
 
-/* 61 years are ~755 months; 13 a year plus the partial ones at both ends is
- * a safe bound. */
-#define MAX_MONTHS (13 * (VS_CAL_LAST_YEAR - VS_CAL_FIRST_YEAR + 1) + 2)
+#define N_YEARS (VS_CAL_LAST_YEAR - VS_CAL_FIRST_YEAR + 1)
+/* A solar year holds at most 12 whole lunar months (13 take at least 377
+ * days) and two partial ones. */
+#define MAX_YEAR_MONTHS 14
 
-/* Every lunar month with at least one day in the supported range, in order,
- * with a sentinel: m[n].start is the day after the last month. */
-static struct {
-  lunar_month m[MAX_MONTHS + 1];
+enum { YEAR_EMPTY, YEAR_READY, YEAR_FAILED };
+
+/* The lunar months with at least one day in one solar year, in order, and
+ * the month after them as a sentinel (m[n]) that gives the last one's end. */
+typedef struct {
+  lunar_month m[MAX_YEAR_MONTHS + 1];
   int n;
-  int32_t first_day, last_day; /* supported solar range, days since 1970 */
-  char err[200];               /* non-empty: why the table could not be built */
-} lunar_table;
-static pthread_once_t lunar_once = PTHREAD_ONCE_INIT;
+  char err[200]; /* YEAR_FAILED: why, as one line */
+  atomic_int state;
+} year_months;
+
+static year_months lunar_years[N_YEARS];
+static pthread_mutex_t lunar_build_lock = PTHREAD_MUTEX_INITIALIZER;
 
 #define MS_PER_DAY 86400000.0
 #define MS_PER_HOUR 3600000.0
@@ -177,33 +186,34 @@ static pthread_once_t lunar_once = PTHREAD_ONCE_INIT;
 #define DANGI_YEAR_OFFSET 2333
 
 /* Where ICU disagrees with KASI (Korea Astronomy and Space Science
- * Institute), whose almanac is the legal Korean calendar. ICU's new moons
- * are good to a few minutes, so it can only go wrong when a new moon falls
- * minutes from midnight KST; comparing every day 1990..2050 with a
- * KASI-derived table (docs/CALENDAR.md) found one such month. An entry
- * gives the true first day, so it changes nothing once ICU agrees. */
+ * Institute), which publishes Korea's official almanac. ICU's astronomy is
+ * coarser than KASI's, so they can differ when a new moon falls close to
+ * midnight KST; comparing every day 1990..2050 with a KASI-derived table
+ * (docs/CALENDAR.md) found one such month. An entry gives the true first
+ * day, so it changes nothing if a later ICU gets the month right. */
 static const struct {
   int year, month, leap; /* the lunar month */
   int y, m, d;           /* its first day according to KASI */
 } kasi_month_starts[] = {
-    /* New moon 2017-02-26 14:58 UT = 23:58 KST (JPL ephemeris); ICU 72
-     * places it after midnight and starts the month on 02-27. */
+    /* New moon 2017-02-26 14:58 UT, 23:58 KST: ICU 72 starts the month
+     * on 02-27, so its new moon falls after midnight. */
     {2017, 2, 0, 2017, 2, 26},
 };
 
 #define NTERMS(a) (sizeof(a) / sizeof((a)[0]))
 
-static void table_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void table_fail(const char *fmt, ...)
+static void year_fail(year_months *ym, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void year_fail(year_months *ym, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(lunar_table.err, sizeof lunar_table.err, fmt, ap);
+  vsnprintf(ym->err, sizeof ym->err, fmt, ap);
   va_end(ap);
 }
 
 /* The lunar date of civil day `day` according to ICU. */
-static int icu_lunar_of_day(UCalendar *cal, int64_t day, vs_lunar_date *out)
+static int icu_lunar_of_day(UCalendar *cal, int64_t day, vs_lunar_date *out, year_months *ym)
 {
   UErrorCode st = U_ZERO_ERROR;
   ucal_setMillis(cal, (double)day * MS_PER_DAY + 12 * MS_PER_HOUR - ICU_ZONE_OFFSET_MS, &st);
@@ -213,8 +223,8 @@ static int icu_lunar_of_day(UCalendar *cal, int64_t day, vs_lunar_date *out)
   out->leap = ucal_get(cal, UCAL_IS_LEAP_MONTH, &st);
   if (U_FAILURE(st)) {
     vs_date d = vs_cal_civil_from_days(day);
-    table_fail("ICU dangi calendar failed on %04d-%02d-%02d: %s", d.year, d.month, d.day,
-               u_errorName(st));
+    year_fail(ym, "ICU dangi calendar failed on %04d-%02d-%02d: %s", d.year, d.month, d.day,
+              u_errorName(st));
     return -1;
   }
   return 0;
@@ -223,23 +233,28 @@ static int icu_lunar_of_day(UCalendar *cal, int64_t day, vs_lunar_date *out)
 /* Opens the dangi calendar and checks that ICU gave what was asked for: a
  * build of ICU without the calendar or zone data would silently fall back
  * to the Gregorian calendar or to GMT. */
-static UCalendar *icu_open_dangi(void)
+static UCalendar *icu_open_dangi(year_months *ym)
 {
   UErrorCode st = U_ZERO_ERROR;
   UChar zone[16];
   u_uastrcpy(zone, ICU_ZONE);
   UCalendar *cal = ucal_open(zone, -1, "@calendar=dangi", UCAL_DEFAULT, &st);
   if (U_FAILURE(st)) {
-    table_fail("ICU dangi calendar could not be opened: %s", u_errorName(st));
+    year_fail(ym, "ICU dangi calendar could not be opened: %s", u_errorName(st));
     ucal_close(cal); /* NULL-safe */
     return NULL;
   }
   const char *type = ucal_getType(cal, &st);
   int32_t offset = ucal_get(cal, UCAL_ZONE_OFFSET, &st);
   int32_t dst = ucal_get(cal, UCAL_DST_OFFSET, &st);
-  if (U_FAILURE(st) || strcmp(type, "dangi") != 0 || offset != ICU_ZONE_OFFSET_MS || dst != 0) {
-    table_fail("ICU gave calendar '%s' in a UTC%+.1f zone, expected 'dangi' at UTC+9 (%s)",
-               U_FAILURE(st) ? "?" : type, (offset + dst) / MS_PER_HOUR, u_errorName(st));
+  if (U_FAILURE(st)) {
+    year_fail(ym, "ICU dangi calendar could not be queried: %s", u_errorName(st));
+    ucal_close(cal);
+    return NULL;
+  }
+  if (strcmp(type, "dangi") != 0 || offset != ICU_ZONE_OFFSET_MS || dst != 0) {
+    year_fail(ym, "ICU has no dangi calendar at UTC+9 (it gave '%s' at UTC%+.1f)", type,
+              (offset + dst) / MS_PER_HOUR);
     ucal_close(cal);
     return NULL;
   }
@@ -255,80 +270,94 @@ static int month_follows(const lunar_month *a, const lunar_month *b)
          (!b->leap && b->month == 1 && a->month == 12 && b->year == a->year + 1);
 }
 
-static void lunar_table_build(void)
+/* Fills ym with the lunar months overlapping solar year y. 0, or -1 with
+ * ym->err set. */
+static int year_months_build(int y, year_months *ym)
 {
-  lunar_table.first_day = (int32_t)vs_cal_days_from_civil((vs_date){VS_CAL_FIRST_YEAR, 1, 1});
-  lunar_table.last_day = (int32_t)vs_cal_days_from_civil((vs_date){VS_CAL_LAST_YEAR, 12, 31});
-  UCalendar *cal = icu_open_dangi();
+  int64_t jan1 = vs_cal_days_from_civil((vs_date){y, 1, 1});
+  int64_t dec31 = vs_cal_days_from_civil((vs_date){y, 12, 31});
+  int rc = -1, n = 0;
+  UCalendar *cal = icu_open_dangi(ym);
   if (!cal)
-    return;
+    return -1;
 
   /* One conversion per month: day 30 after a month's first day is day 1
    * of the next month if it had 30 days, day 2 if it had 29, and either
    * way it names the next month. */
   vs_lunar_date l;
-  int n = 0;
-  int64_t start = lunar_table.first_day;
-  if (icu_lunar_of_day(cal, start, &l) < 0)
+  if (icu_lunar_of_day(cal, jan1, &l, ym) < 0)
     goto done;
-  start -= l.day - 1;
-  while (start <= lunar_table.last_day) {
-    if (n >= MAX_MONTHS) {
-      table_fail("ICU dangi calendar: more than %d lunar months in %d..%d", MAX_MONTHS,
-                 VS_CAL_FIRST_YEAR, VS_CAL_LAST_YEAR);
+  int64_t start = jan1 - (l.day - 1);
+  for (;;) {
+    ym->m[n] = (lunar_month){(int32_t)start, (int16_t)l.year, (int8_t)l.month, (int8_t)l.leap};
+    if (start > dec31)
+      break; /* the sentinel */
+    if (++n > MAX_YEAR_MONTHS) {
+      year_fail(ym, "ICU dangi calendar: more than %d lunar months overlap %d", MAX_YEAR_MONTHS,
+                y);
       goto done;
     }
-    lunar_table.m[n] = (lunar_month){(int32_t)start, (int16_t)l.year, (int8_t)l.month,
-                                     (int8_t)l.leap};
-    n++;
-    if (icu_lunar_of_day(cal, start + 30, &l) < 0)
+    if (icu_lunar_of_day(cal, start + 30, &l, ym) < 0)
       goto done;
     if (l.day != 1 && l.day != 2) {
       vs_date d = vs_cal_civil_from_days(start);
-      table_fail("ICU dangi calendar: the lunar month from %04d-%02d-%02d has %d days",
-                 d.year, d.month, d.day, 31 - l.day);
+      year_fail(ym, "ICU dangi calendar: the lunar month from %04d-%02d-%02d has %d days",
+                d.year, d.month, d.day, 31 - l.day);
       goto done;
     }
     start += 31 - l.day;
   }
-  lunar_table.m[n].start = (int32_t)start;
 
   for (size_t k = 0; k < NTERMS(kasi_month_starts); k++)
-    for (int i = 0; i < n; i++)
-      if (lunar_table.m[i].year == kasi_month_starts[k].year &&
-          lunar_table.m[i].month == kasi_month_starts[k].month &&
-          lunar_table.m[i].leap == kasi_month_starts[k].leap)
-        lunar_table.m[i].start = (int32_t)vs_cal_days_from_civil(
+    for (int i = 0; i <= n; i++)
+      if (ym->m[i].year == kasi_month_starts[k].year &&
+          ym->m[i].month == kasi_month_starts[k].month &&
+          ym->m[i].leap == kasi_month_starts[k].leap)
+        ym->m[i].start = (int32_t)vs_cal_days_from_civil(
             (vs_date){kasi_month_starts[k].y, kasi_month_starts[k].m, kasi_month_starts[k].d});
 
-  /* The lookups below rely on this: months in order, 29 or 30 days each,
-   * the range covered. */
+  /* The lookups below rely on this: the year covered, months in order, 29
+   * or 30 days each. */
+  if (ym->m[0].start > jan1 || ym->m[n - 1].start > dec31 || ym->m[n].start <= dec31) {
+    year_fail(ym, "ICU dangi calendar: the lunar months found do not cover %d", y);
+    goto done;
+  }
   for (int i = 0; i < n; i++) {
-    int32_t len = lunar_table.m[i + 1].start - lunar_table.m[i].start;
-    if ((len != 29 && len != 30) ||
-        (i > 0 && !month_follows(&lunar_table.m[i - 1], &lunar_table.m[i]))) {
-      vs_date d = vs_cal_civil_from_days(lunar_table.m[i].start);
-      table_fail("ICU dangi calendar: inconsistent lunar month %d-%02d%s from %04d-%02d-%02d",
-                 lunar_table.m[i].year, lunar_table.m[i].month,
-                 lunar_table.m[i].leap ? " (leap)" : "", d.year, d.month, d.day);
+    int32_t len = ym->m[i + 1].start - ym->m[i].start;
+    if ((len != 29 && len != 30) || !month_follows(&ym->m[i], &ym->m[i + 1])) {
+      vs_date d = vs_cal_civil_from_days(ym->m[i].start);
+      year_fail(ym, "ICU dangi calendar: inconsistent lunar month %d-%02d%s from %04d-%02d-%02d",
+                ym->m[i].year, ym->m[i].month, ym->m[i].leap ? " (leap)" : "", d.year, d.month,
+                d.day);
       goto done;
     }
   }
-  if (n == 0 || lunar_table.m[0].start > lunar_table.first_day) {
-    table_fail("ICU dangi calendar: the lunar month table does not cover %d..%d",
-               VS_CAL_FIRST_YEAR, VS_CAL_LAST_YEAR);
-    goto done;
-  }
-  lunar_table.n = n;
+  ym->n = n;
+  rc = 0;
 done:
   ucal_close(cal);
+  return rc;
 }
 
-static int lunar_table_get(void)
+/* The months overlapping solar year y (in range), built on first use. The
+ * acquire/release pair publishes a finished year to threads that skip the
+ * lock; the lock makes one thread build it while the others wait. */
+static int year_months_get(int y, const year_months **out)
 {
-  pthread_once(&lunar_once, lunar_table_build);
-  if (lunar_table.err[0])
-    return vs_error_set(VS_ERROR, "%s", lunar_table.err);
+  year_months *ym = &lunar_years[y - VS_CAL_FIRST_YEAR];
+  int state = atomic_load_explicit(&ym->state, memory_order_acquire);
+  if (state == YEAR_EMPTY) {
+    pthread_mutex_lock(&lunar_build_lock);
+    state = atomic_load_explicit(&ym->state, memory_order_relaxed);
+    if (state == YEAR_EMPTY) {
+      state = year_months_build(y, ym) == 0 ? YEAR_READY : YEAR_FAILED;
+      atomic_store_explicit(&ym->state, state, memory_order_release);
+    }
+    pthread_mutex_unlock(&lunar_build_lock);
+  }
+  if (state == YEAR_FAILED)
+    return vs_error_set(VS_ERROR, "%s", ym->err);
+  *out = ym;
   return VS_OK;
 }
 
@@ -347,121 +376,130 @@ static int check_solar(vs_date d, const char *what)
   return VS_OK;
 }
 
-/* Index of the month containing day number `day` (must be inside the table). */
-static int month_index_of_day(int32_t day)
-{
-  int lo = 0, hi = lunar_table.n;
-  while (lo < hi) {
-    int mid = lo + (hi - lo) / 2;
-    if (lunar_table.m[mid].start <= day)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo - 1;
-}
-
 int vs_cal_to_lunar(vs_date d, vs_lunar_date *out)
 {
+  const year_months *ym;
   int rc;
-  if ((rc = check_solar(d, "date")) < 0 || (rc = lunar_table_get()) < 0)
+  if ((rc = check_solar(d, "date")) < 0 || (rc = year_months_get(d.year, &ym)) < 0)
     return rc;
   int32_t day = (int32_t)vs_cal_days_from_civil(d);
-  int i = month_index_of_day(day);
+  int i = 0;
+  while (ym->m[i + 1].start <= day)
+    i++;
   if (out) {
-    out->year = lunar_table.m[i].year;
-    out->month = lunar_table.m[i].month;
-    out->leap = lunar_table.m[i].leap;
-    out->day = day - lunar_table.m[i].start + 1;
+    out->year = ym->m[i].year;
+    out->month = ym->m[i].month;
+    out->leap = ym->m[i].leap;
+    out->day = day - ym->m[i].start + 1;
   }
   return VS_OK;
 }
 
-/* Index of lunar month (year, month, leap) or -1. Months are stored in
- * increasing (year, month, leap) order, so a binary search works. */
-static int month_index_of(int year, int month, int leap)
+/* A lunar month and its length. */
+typedef struct {
+  lunar_month m;
+  int length;
+} month_span;
+
+#define MAX_LUNAR_YEAR_MONTHS 13
+
+/* The months of lunar `year` that have a day in the supported range, in
+ * order. Lunar year Y runs from late January or February of solar year Y
+ * into solar year Y+1, so the tables of those two solar years hold all its
+ * months (one spanning New Year's Day is in both). Returns how many, or a
+ * negative error if ICU failed. */
+static int lunar_year_months(int year, month_span out[MAX_LUNAR_YEAR_MONTHS])
 {
-  long key = ((long)year * 16 + month) * 2 + leap;
-  int lo = 0, hi = lunar_table.n - 1;
-  while (lo <= hi) {
-    int mid = lo + (hi - lo) / 2;
-    const lunar_month *m = &lunar_table.m[mid];
-    long k = ((long)m->year * 16 + m->month) * 2 + m->leap;
-    if (k == key)
-      return mid;
-    if (k < key)
-      lo = mid + 1;
-    else
-      hi = mid - 1;
+  int n = 0;
+  if (year < VS_CAL_FIRST_YEAR - 1 || year > VS_CAL_LAST_YEAR)
+    return 0;
+  for (int y = year; y <= year + 1; y++) {
+    const year_months *ym;
+    int rc;
+    if (y < VS_CAL_FIRST_YEAR || y > VS_CAL_LAST_YEAR)
+      continue;
+    if ((rc = year_months_get(y, &ym)) < 0)
+      return rc;
+    for (int i = 0; i < ym->n; i++) {
+      if (ym->m[i].year != year || (n > 0 && out[n - 1].m.start == ym->m[i].start))
+        continue;
+      if (n == MAX_LUNAR_YEAR_MONTHS)
+        return vs_error_set(VS_ERROR, "ICU dangi calendar: lunar year %d has over %d months", year,
+                            MAX_LUNAR_YEAR_MONTHS);
+      out[n].m = ym->m[i];
+      out[n++].length = ym->m[i + 1].start - ym->m[i].start;
+    }
   }
-  return -1;
+  return n;
 }
 
-static int month_length(int i) { return lunar_table.m[i + 1].start - lunar_table.m[i].start; }
-
-/* Whether any day of month i is inside the supported solar range. */
-static int month_in_range(int i)
+/* 1 and *out set if lunar month (year, month, leap) has a day in the
+ * supported range, 0 if not, or a negative error. */
+static int find_month(int year, int month, int leap, month_span *out)
 {
-  return lunar_table.m[i].start <= lunar_table.last_day &&
-         lunar_table.m[i + 1].start > lunar_table.first_day;
+  month_span months[MAX_LUNAR_YEAR_MONTHS];
+  int n = lunar_year_months(year, months);
+  for (int i = 0; i < n; i++)
+    if (months[i].m.month == month && months[i].m.leap == leap) {
+      *out = months[i];
+      return 1;
+    }
+  return n < 0 ? n : 0;
 }
 
 int vs_cal_from_lunar(vs_lunar_date l, vs_date *out)
 {
+  month_span found, regular;
   int rc;
-  if ((rc = lunar_table_get()) < 0)
-    return rc;
   if (l.month < 1 || l.month > 12 || l.day < 1 || l.day > 30 || (l.leap != 0 && l.leap != 1))
     return vs_error_set(VS_EINPUT, "invalid lunar date %d-%d-%d%s", l.year, l.month, l.day,
                         l.leap ? " (leap)" : "");
-  int i = month_index_of(l.year, l.month, l.leap);
-  if (i < 0 || !month_in_range(i)) {
-    int regular = l.leap ? month_index_of(l.year, l.month, 0) : -1;
-    if (i < 0 && regular >= 0 && month_in_range(regular))
+  if ((rc = find_month(l.year, l.month, l.leap, &found)) < 0)
+    return rc;
+  if (rc == 0) {
+    if (l.leap && (rc = find_month(l.year, l.month, 0, &regular)) < 0)
+      return rc;
+    if (l.leap && rc == 1)
       return vs_error_set(VS_EINPUT, "lunar year %d has no leap month %d", l.year, l.month);
     return vs_error_set(VS_EINPUT, "lunar date %d-%02d-%02d%s is outside the supported range",
                         l.year, l.month, l.day, l.leap ? " (leap)" : "");
   }
-  if (l.day > month_length(i))
+  if (l.day > found.length)
     return vs_error_set(VS_EINPUT, "lunar %smonth %d of %d has only %d days", l.leap ? "leap " : "",
-                        l.month, l.year, month_length(i));
-  int64_t day = lunar_table.m[i].start + (l.day - 1);
-  if (day < lunar_table.first_day || day > lunar_table.last_day)
+                        l.month, l.year, found.length);
+  vs_date d = vs_cal_civil_from_days(found.m.start + (l.day - 1));
+  if (d.year < VS_CAL_FIRST_YEAR || d.year > VS_CAL_LAST_YEAR)
     return vs_error_set(VS_EINPUT, "lunar date %d-%02d-%02d%s is outside the supported range",
                         l.year, l.month, l.day, l.leap ? " (leap)" : "");
   if (out)
-    *out = vs_cal_civil_from_days(day);
+    *out = d;
   return VS_OK;
 }
 
 int vs_cal_lunar_leap_month(int year)
 {
-  int rc;
-  if ((rc = lunar_table_get()) < 0)
-    return rc;
-  int any = 0;
-  for (int i = 0; i < lunar_table.n; i++) {
-    if (lunar_table.m[i].year != year || !month_in_range(i))
-      continue;
-    any = 1;
-    if (lunar_table.m[i].leap)
-      return lunar_table.m[i].month;
-  }
-  if (!any)
+  month_span months[MAX_LUNAR_YEAR_MONTHS];
+  int n = lunar_year_months(year, months);
+  if (n < 0)
+    return n;
+  if (n == 0)
     return vs_error_set(VS_EINPUT, "lunar year %d is outside the supported range", year);
+  for (int i = 0; i < n; i++)
+    if (months[i].m.leap)
+      return months[i].m.month;
   return 0;
 }
 
 int vs_cal_lunar_month_days(int year, int month, int leap)
 {
-  int rc;
-  if ((rc = lunar_table_get()) < 0)
+  month_span found;
+  int rc = find_month(year, month, leap ? 1 : 0, &found);
+  if (rc < 0)
     return rc;
-  int i = month_index_of(year, month, leap ? 1 : 0);
-  if (i < 0 || !month_in_range(i))
+  if (rc == 0)
     return vs_error_set(VS_EINPUT, "lunar %smonth %d of %d does not exist in the supported range",
                         leap ? "leap " : "", month, year);
-  return month_length(i);
+  return found.length;
 }
 
 /* ======================================================================

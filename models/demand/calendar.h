@@ -1,6 +1,6 @@
 /* Calendar support for the demand model: proleptic Gregorian civil dates, the
- * Korean lunisolar calendar (taken from ICU's "dangi" calendar, i.e. reckoned
- * at UTC+9) and South Korean public holidays.
+ * Korean lunisolar calendar (ICU's "dangi" calendar, reckoned at UTC+9, with
+ * one month corrected to KASI's almanac) and South Korean public holidays.
  *
  * Conventions
  *   - Day numbers are days since 1970-01-01 (that day is 0), proleptic
@@ -14,11 +14,12 @@
  * VS_CAL_FIRST_YEAR-01-01 .. VS_CAL_LAST_YEAR-12-31 (solar dates). Outside it
  * the lunar and holiday functions return VS_EINPUT rather than guess.
  *
- * Thread safety: everything is reentrant. The table of lunar month starts is
- * read from ICU once, on first use, under pthread_once (~35 ms); it is the
- * module's only mutable static state and no ICU object outlives that first
- * call. If ICU cannot provide the calendar, the lunar and holiday functions
- * return VS_ERROR with ICU's reason. See docs/CALENDAR.md. */
+ * Thread safety: everything is reentrant. The lunar month starts of a solar
+ * year are read from ICU on the first call that needs that year (~0.7 ms),
+ * under a mutex, and never change afterwards; they are the module's only
+ * mutable static state, and no ICU object outlives that first call. If ICU
+ * cannot provide the calendar, the lunar and holiday functions return
+ * VS_ERROR with ICU's reason. See docs/CALENDAR.md. */
 #ifndef VS_CALENDAR_H
 #define VS_CALENDAR_H
 
