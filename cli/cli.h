@@ -7,6 +7,9 @@
 #include <stdio.h>
 
 #include "backend/backend.h"
+
+typedef struct vs_outdir vs_outdir;
+typedef struct cJSON cJSON;
 #include "scenario/scenario.h"
 
 /* Exit codes. */
@@ -89,10 +92,21 @@ int vs_cli_simulate(const vs_scenario *sc, const vs_cli_common *o, vs_cli_progre
 int vs_cli_live(const vs_scenario *sc, const vs_cli_common *o, vs_cli_progress *progress, vs_backend_fn study,
                 void *payload);
 
+/* What most commands do: run a study on a backend with progress, then print
+ * its summary as JSON (--json) or text, then save the result folder. */
+typedef struct {
+  vs_backend_fn study;
+  cJSON *(*summary)(void *payload);          /* the JSON contract */
+  void (*text)(void *payload);               /* the human-readable result */
+  int (*write)(vs_outdir *d, void *payload); /* files beside summary.json; may be NULL */
+  int live;                                  /* on libvirt instead of the simulator */
+} vs_cli_job;
+/* Returns a VS_* code (message set); the caller maps it to an exit code. */
+int vs_cli_run_job(const vs_cli_common *o, const vs_scenario *sc, vs_cli_progress *progress, const vs_cli_job *job,
+                   void *payload);
+
 /* Save a result folder unless --no-save: summary.json, then what `write`
  * adds (may be NULL); prints "results: DIR/" unless --json. */
-typedef struct vs_outdir vs_outdir;
-typedef struct cJSON cJSON;
 int vs_cli_save(const vs_cli_common *o, const vs_scenario *sc, const cJSON *summary,
                 int (*write)(vs_outdir *d, void *ctx), void *ctx);
 

@@ -6,8 +6,10 @@
 #include "report/json.h"
 #include "report/series.h"
 #include "report/text.h"
+#include "study/threshold.h"
 
 typedef struct {
+  const vs_scenario *sc;
   int vms;
   vs_boot_result *result;
 } boot_args;
@@ -30,18 +32,27 @@ static void help(FILE *out)
 static int study(vs_backend *b, void *payload)
 {
   boot_args *a = payload;
-  vs_boot_req *plan = vs_boot_plan_simultaneous(b->sc, a->vms);
-  if (!plan)
-    return vs_error_set(VS_ENOMEM, "out of memory");
-  int rc = vs_backend_boot(b, plan, (size_t)a->vms, NULL, &a->result);
-  free(plan);
-  return rc;
+  return vs_study_boot_at_once(b, a->vms, &a->result);
 }
 
-static int write_series(vs_outdir *d, void *ctx)
+static cJSON *summary(void *payload)
 {
-  void **c = ctx;
-  return vs_series_write_boot(d, "", c[0], c[1]);
+  boot_args *a = payload;
+  cJSON *j = vs_json_boot(a->result);
+  cJSON_AddStringToObject(j, "scenario", a->sc->name);
+  return j;
+}
+
+static void text(void *payload)
+{
+  boot_args *a = payload;
+  vs_text_boot(stdout, a->sc, a->result);
+}
+
+static int write_series(vs_outdir *d, void *payload)
+{
+  boot_args *a = payload;
+  return vs_series_write_boot(d, "", a->sc, a->result);
 }
 
 static int option(void *ctx, int opt, const char *arg)
@@ -61,8 +72,7 @@ static int run(int argc, char **argv)
   vs_cli_spec spec = {.cmd = &vs_cmd_boot, .options = options, .on_option = option, .ctx = &a, .common = 1,
                       .positional = 1};
   vs_scenario *sc = NULL;
-  vs_cli_progress *progress = NULL;
-  cJSON *summary = NULL;
+  vs_cli_progress *progress;
   int rc;
 
   if ((rc = vs_cli_parse(argc, argv, &spec, &o)) != 0)
@@ -75,21 +85,12 @@ static int run(int argc, char **argv)
     rc = vs_error_set(VS_EINPUT, "boot: the scenario has no workload; say how many VMs with --vms K");
     goto cleanup;
   }
+  a.sc = sc;
   progress = vs_cli_progress_new(&o);
   vs_cli_progress_phase(progress, "%d VMs booting at once", a.vms);
-  rc = vs_cli_simulate(sc, &o, progress, study, &a);
-  vs_cli_progress_done(progress);
-  if (rc != VS_OK)
-    goto cleanup;
-  summary = vs_json_boot(a.result);
-  cJSON_AddStringToObject(summary, "scenario", sc->name);
-  if (o.json)
-    vs_json_print(summary);
-  else
-    vs_text_boot(stdout, sc, a.result);
-  rc = vs_cli_save(&o, sc, summary, write_series, (void *[]){sc, a.result});
+  rc = vs_cli_run_job(&o, sc, progress,
+                      &(vs_cli_job){.study = study, .summary = summary, .text = text, .write = write_series}, &a);
 cleanup:
-  cJSON_Delete(summary);
   vs_boot_result_free(a.result);
   vs_scenario_free(sc);
   return rc == VS_OK ? VS_EXIT_OK : vs_cli_fail(rc);

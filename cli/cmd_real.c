@@ -99,17 +99,12 @@ static int study(vs_backend *b, void *payload)
     a->given = NULL;
     return vs_study_schedule_given(&a->run, b, &a->cap, s);
   }
-  vs_boot_req *plan = vs_boot_plan_simultaneous(b->sc, a->vms);
-  if (!plan)
-    return vs_error_set(VS_ENOMEM, "out of memory");
-  int rc = vs_backend_boot(b, plan, (size_t)a->vms, NULL, &a->result);
-  free(plan);
-  return rc;
+  return vs_study_boot_at_once(b, a->vms, &a->result);
 }
 
-static int write_outputs(vs_outdir *d, void *ctx)
+static int write_outputs(vs_outdir *d, void *payload)
 {
-  real_args *a = ctx;
+  real_args *a = payload;
   if (!strcmp(a->sub, "threshold")) {
     int rc = vs_series_write_threshold_all(d, "threshold-", a->sc, &a->threshold);
     for (int k = 1; rc == VS_OK && k < a->threshold.by_k_len; k++) {
@@ -131,8 +126,9 @@ static int write_outputs(vs_outdir *d, void *ctx)
   return vs_series_write_boot(d, "", a->sc, a->result);
 }
 
-static cJSON *summary_json(const real_args *a)
+static cJSON *summary_json(void *payload)
 {
+  const real_args *a = payload;
   if (!strcmp(a->sub, "threshold"))
     return vs_json_threshold(&a->threshold, a->sc->name);
   const vs_boot_result *r = !strcmp(a->sub, "run") ? a->run.result : a->result;
@@ -141,6 +137,18 @@ static cJSON *summary_json(const real_args *a)
   if (!strcmp(a->sub, "run"))
     cJSON_AddItemToObject(o, "validation", vs_json_validation(&a->run.v));
   return o;
+}
+
+static void text(void *payload)
+{
+  const real_args *a = payload;
+  if (!strcmp(a->sub, "threshold"))
+    vs_text_threshold(stdout, a->sc, &a->threshold);
+  else {
+    vs_text_boot(stdout, a->sc, !strcmp(a->sub, "run") ? a->run.result : a->result);
+    if (!strcmp(a->sub, "run"))
+      vs_text_validation(stdout, a->sc, &a->run.v);
+  }
 }
 
 /* A VM that never became ready fails the run in every output: the row
@@ -193,7 +201,6 @@ static int run(int argc, char **argv)
   const char *sub = argc > 1 ? argv[1] : "";
   char where[32], why[600];
   vs_scenario *sc = NULL;
-  cJSON *summary = NULL;
   int rc, exit_code = VS_EXIT_OK;
 
   if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
@@ -235,21 +242,10 @@ static int run(int argc, char **argv)
   vs_cli_progress_phase(a.progress, "live %s", sub);
   if (!strcmp(sub, "threshold"))
     vs_threshold_progress(&a.topts, a.progress);
-  rc = vs_cli_live(sc, &o, a.progress, study, &a);
-  vs_cli_progress_done(a.progress);
-  if (rc != VS_OK)
-    goto cleanup;
-  summary = summary_json(&a);
-  if (o.json)
-    vs_json_print(summary);
-  else if (!strcmp(sub, "threshold"))
-    vs_text_threshold(stdout, sc, &a.threshold);
-  else {
-    vs_text_boot(stdout, sc, !strcmp(sub, "run") ? a.run.result : a.result);
-    if (!strcmp(sub, "run"))
-      vs_text_validation(stdout, sc, &a.run.v);
-  }
-  rc = vs_cli_save(&o, sc, summary, write_outputs, &a);
+  rc = vs_cli_run_job(&o, sc, a.progress,
+                      &(vs_cli_job){.study = study, .summary = summary_json, .text = text, .write = write_outputs,
+                                    .live = 1},
+                      &a);
   if (rc == VS_OK && failed_vms(&a, why, sizeof(why))) {
     fprintf(stderr, "vdistorm: %s\n", why);
     exit_code = VS_EXIT_FAIL;
@@ -257,7 +253,6 @@ static int run(int argc, char **argv)
 cleanup:
   if (rc != VS_OK)
     exit_code = vs_cli_fail(rc);
-  cJSON_Delete(summary);
   vs_boot_result_free(a.result);
   vs_study_threshold_clear(&a.threshold);
   vs_study_schedule_clear(&a.run);

@@ -63,9 +63,9 @@ static int study(vs_backend *b, void *payload)
   return VS_OK;
 }
 
-static int write_outputs(vs_outdir *d, void *ctx)
+static int write_outputs(vs_outdir *d, void *payload)
 {
-  run_args *a = ctx;
+  run_args *a = payload;
   char name[64];
   int rc = vs_series_write_threshold(d, "threshold-", a->sc, &a->threshold);
   for (size_t i = 0; rc == VS_OK && a->workload && i < N_COMPARED; i++) {
@@ -78,8 +78,9 @@ static int write_outputs(vs_outdir *d, void *ctx)
   return rc;
 }
 
-static cJSON *summary_json(const run_args *a)
+static cJSON *summary_json(void *payload)
 {
+  const run_args *a = payload;
   const vs_scenario *sc = a->sc;
   cJSON *summary = cJSON_CreateObject();
   cJSON_AddStringToObject(summary, "scenario", sc->name);
@@ -98,8 +99,9 @@ static cJSON *summary_json(const run_args *a)
   return summary;
 }
 
-static void print_text(const run_args *a)
+static void print_text(void *payload)
 {
+  const run_args *a = payload;
   const vs_scenario *sc = a->sc;
   vs_text_threshold(stdout, sc, &a->threshold);
   if (!a->workload) {
@@ -123,7 +125,6 @@ static int run(int argc, char **argv)
   vs_cli_spec spec = {.cmd = &vs_cmd_run, .options = vs_threshold_long_options, .on_option = vs_threshold_option,
                       .ctx = &a.topts, .common = 1, .positional = 1};
   vs_scenario *sc = NULL;
-  cJSON *summary = NULL;
   int rc, exit_code;
 
   a.topts.extra_steps = 1;
@@ -135,22 +136,13 @@ static int run(int argc, char **argv)
   a.workload = sc->workload.len > 0;
   a.progress = vs_cli_progress_new(&o);
   vs_threshold_progress(&a.topts, a.progress);
-  rc = vs_cli_simulate(sc, &o, a.progress, study, &a);
-  vs_cli_progress_done(a.progress);
-  if (rc != VS_OK)
-    goto cleanup;
-  summary = summary_json(&a);
-  if (o.json)
-    vs_json_print(summary);
-  else
-    print_text(&a);
-  rc = vs_cli_save(&o, sc, summary, write_outputs, &a);
-cleanup:
+  rc = vs_cli_run_job(&o, sc, a.progress,
+                      &(vs_cli_job){.study = study, .summary = summary_json, .text = print_text, .write = write_outputs},
+                      &a);
   if (rc != VS_OK)
     exit_code = vs_cli_fail(rc);
   else
     exit_code = a.workload && (a.runs[0].sched->n_shortfalls || a.runs[0].v.late_vms) ? VS_EXIT_FAIL : VS_EXIT_OK;
-  cJSON_Delete(summary);
   for (size_t i = 0; i < N_COMPARED; i++)
     vs_study_schedule_clear(&a.runs[i]);
   vs_study_threshold_clear(&a.threshold);

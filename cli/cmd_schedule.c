@@ -96,15 +96,6 @@ static int study(vs_backend *b, void *payload)
   return vs_schedule_build(b->sc, &a->cap, &a->policy, &a->run.sched);
 }
 
-static int write_outputs(vs_outdir *d, void *ctx)
-{
-  sched_args *a = ctx;
-  int rc = vs_series_write_schedule(d, "schedule.csv", a->sc, a->run.sched);
-  if (rc == VS_OK && a->run.result)
-    rc = vs_series_write_boot(d, "", a->sc, a->run.result);
-  return rc;
-}
-
 static int write_csv_file(const char *path, const vs_scenario *sc, const vs_schedule *s)
 {
   vs_atomic *f;
@@ -116,6 +107,33 @@ static int write_csv_file(const char *path, const vs_scenario *sc, const vs_sche
     return vs_error_set(rc, "%s: %s", path, vs_error_last());
   }
   return vs_atomic_commit(f);
+}
+
+static cJSON *summary(void *payload)
+{
+  sched_args *a = payload;
+  cJSON *j = vs_json_schedule(a->sc, a->run.sched, &a->cap);
+  if (a->run.result)
+    cJSON_AddItemToObject(j, "validation", vs_json_validation(&a->run.v));
+  return j;
+}
+
+static void text(void *payload)
+{
+  sched_args *a = payload;
+  vs_text_schedule(stdout, a->sc, a->run.sched, &a->cap, a->full);
+  vs_text_shortfalls(stdout, a->sc, a->run.sched);
+  if (a->run.result && (a->validate || a->csv_in))
+    vs_text_validation(stdout, a->sc, &a->run.v);
+}
+
+static int write_outputs(vs_outdir *d, void *payload)
+{
+  sched_args *a = payload;
+  int rc;
+  if ((rc = vs_series_write_schedule(d, "schedule.csv", a->sc, a->run.sched)) == VS_OK && a->run.result)
+    rc = vs_series_write_boot(d, "", a->sc, a->run.result);
+  return rc;
 }
 
 static int option(void *ctx, int opt, const char *arg)
@@ -165,7 +183,6 @@ static int run_command(int argc, char **argv, int is_validate)
                       .options = is_validate ? validate_options : schedule_options, .on_option = option, .ctx = &a,
                       .common = 1, .positional = 1};
   vs_scenario *sc = NULL;
-  cJSON *summary = NULL;
   int rc, exit_code;
 
   if ((rc = vs_cli_parse(argc, argv, &spec, &o)) != 0)
@@ -183,31 +200,15 @@ static int run_command(int argc, char **argv, int is_validate)
   if (a.csv_in && (rc = vs_schedule_read_csv(a.csv_in, sc, &a.given)) != VS_OK)
     goto cleanup;
   a.progress = vs_cli_progress_new(&o);
-  rc = vs_cli_simulate(sc, &o, a.progress, study, &a);
-  vs_cli_progress_done(a.progress);
-  if (rc != VS_OK)
-    goto cleanup;
-
-  summary = vs_json_schedule(sc, a.run.sched, &a.cap);
-  if (a.run.result)
-    cJSON_AddItemToObject(summary, "validation", vs_json_validation(&a.run.v));
-  if (o.json)
-    vs_json_print(summary);
-  else {
-    vs_text_schedule(stdout, sc, a.run.sched, &a.cap, a.full);
-    vs_text_shortfalls(stdout, sc, a.run.sched);
-    if (a.run.result && (a.validate || a.csv_in))
-      vs_text_validation(stdout, sc, &a.run.v);
-  }
-  if (a.csv_out && (rc = write_csv_file(a.csv_out, sc, a.run.sched)) != VS_OK)
-    goto cleanup;
-  rc = vs_cli_save(&o, sc, summary, write_outputs, &a);
+  rc = vs_cli_run_job(&o, sc, a.progress,
+                      &(vs_cli_job){.study = study, .summary = summary, .text = text, .write = write_outputs}, &a);
+  if (rc == VS_OK && a.csv_out)
+    rc = write_csv_file(a.csv_out, sc, a.run.sched);
 cleanup:
   if (rc != VS_OK)
     exit_code = vs_cli_fail(rc);
   else
     exit_code = a.run.sched->n_shortfalls || (a.run.result && a.run.v.late_vms) ? VS_EXIT_FAIL : VS_EXIT_OK;
-  cJSON_Delete(summary);
   vs_schedule_free(a.given);
   vs_study_schedule_clear(&a.run);
   vs_study_threshold_clear(&a.threshold);

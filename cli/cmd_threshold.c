@@ -46,9 +46,21 @@ static int study(vs_backend *b, void *payload)
   return vs_study_threshold_run(&a->study, b, &a->topts);
 }
 
-static int write_series(vs_outdir *d, void *ctx)
+static cJSON *summary(void *payload)
 {
-  threshold_args *a = ctx;
+  threshold_args *a = payload;
+  return vs_json_threshold(&a->study, a->sc->name);
+}
+
+static void text(void *payload)
+{
+  threshold_args *a = payload;
+  vs_text_threshold(stdout, a->sc, &a->study);
+}
+
+static int write_series(vs_outdir *d, void *payload)
+{
+  threshold_args *a = payload;
   return vs_series_write_threshold(d, "", a->sc, &a->study);
 }
 
@@ -59,7 +71,6 @@ static int run(int argc, char **argv)
   vs_cli_spec spec = {.cmd = &vs_cmd_threshold, .options = vs_threshold_long_options, .on_option = vs_threshold_option,
                       .ctx = &a.topts, .common = 1, .positional = 1};
   vs_scenario *sc = NULL;
-  cJSON *summary = NULL;
   int rc;
 
   a.topts.extra_steps = 1;
@@ -70,18 +81,8 @@ static int run(int argc, char **argv)
   a.sc = sc;
   a.progress = vs_cli_progress_new(&o);
   vs_threshold_progress(&a.topts, a.progress);
-  rc = vs_cli_simulate(sc, &o, a.progress, study, &a);
-  vs_cli_progress_done(a.progress);
-  if (rc != VS_OK)
-    goto cleanup;
-  summary = vs_json_threshold(&a.study, sc->name);
-  if (o.json)
-    vs_json_print(summary);
-  else
-    vs_text_threshold(stdout, sc, &a.study);
-  rc = vs_cli_save(&o, sc, summary, write_series, &a);
-cleanup:
-  cJSON_Delete(summary);
+  rc = vs_cli_run_job(&o, sc, a.progress,
+                      &(vs_cli_job){.study = study, .summary = summary, .text = text, .write = write_series}, &a);
   vs_study_threshold_clear(&a.study);
   vs_scenario_free(sc);
   return rc == VS_OK ? VS_EXIT_OK : vs_cli_fail(rc);

@@ -16,3 +16,23 @@ int vs_cli_save(const vs_cli_common *o, const vs_scenario *sc, const cJSON *summ
   vs_outdir_free(d);
   return rc;
 }
+
+int vs_cli_run_job(const vs_cli_common *o, const vs_scenario *sc, vs_cli_progress *progress, const vs_cli_job *job,
+                   void *payload)
+{
+  int rc = job->live ? vs_cli_live(sc, o, progress, job->study, payload)
+                     : vs_cli_simulate(sc, o, progress, job->study, payload);
+  vs_cli_progress_done(progress);
+  if (rc != VS_OK)
+    return rc;
+  cJSON *summary = job->summary(payload);
+  if (!summary)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  if (o->json)
+    vs_json_print(summary);
+  else
+    job->text(payload);
+  rc = vs_cli_save(o, sc, summary, job->write, payload);
+  cJSON_Delete(summary);
+  return rc;
+}

@@ -21,19 +21,26 @@ static int keep(vs_study_threshold *t, int k, vs_boot_result *r)
   return VS_OK;
 }
 
+int vs_study_boot_at_once(vs_backend *b, int k, vs_boot_result **out)
+{
+  vs_boot_req *plan = vs_boot_plan_simultaneous(b->sc, k);
+  int rc;
+  *out = NULL;
+  if (!plan)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  rc = vs_backend_boot(b, plan, (size_t)k, NULL, out);
+  free(plan);
+  return rc;
+}
+
 /* One step of the search: k VMs powered on at once. */
 static int measure_k(void *ctx, int k, vs_threshold_measure *m)
 {
   vs_study_threshold *t = ctx;
-  vs_boot_req *plan = vs_boot_plan_simultaneous(t->backend->sc, k);
   vs_boot_result *r = NULL;
   int rc;
 
-  if (!plan)
-    return vs_error_set(VS_ENOMEM, "out of memory");
-  rc = vs_backend_boot(t->backend, plan, (size_t)k, NULL, &r);
-  free(plan);
-  if (rc != VS_OK)
+  if ((rc = vs_study_boot_at_once(t->backend, k, &r)) != VS_OK)
     return rc;
   if (r->not_ready && !t->failed_k) {
     t->failed_k = k;

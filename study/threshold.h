@@ -16,6 +16,10 @@ typedef struct {
   char failure[512];     /* what the backend said about it */
 } vs_study_threshold;
 
+/* k VMs of the scenario's layout powered on at once (the threshold step,
+ * and `vdistorm boot`). */
+int vs_study_boot_at_once(vs_backend *b, int k, vs_boot_result **out);
+
 /* Search on `b`; opts->on_step (progress) receives the study as context
  * unless opts->on_step_ctx says otherwise. */
 int vs_study_threshold_run(vs_study_threshold *t, vs_backend *b, const vs_threshold_options *opts);
