@@ -19,15 +19,17 @@ static void help(FILE *out)
           "than its tolerance is a regression:\n");
   for (size_t i = 0; i < vs_regress_n_gates; i++) {
     const vs_regress_gate *g = &vs_regress_gates[i];
-    if (g->dir == VS_REGRESS_MUST_STAY_FALSE)
-      fprintf(out, "  %-16s must stay false\n", g->key);
+    if (g->dir == VS_REGRESS_VERDICT)
+      fprintf(out, "  %-20s must not turn true\n", g->key);
     else if (g->rel_tol > 0)
-      fprintf(out, "  %-16s %s is better; tolerance %.0f %%\n", g->key,
+      fprintf(out, "  %-20s %s is better; tolerance %.0f %%\n", g->key,
               g->dir == VS_REGRESS_LOWER_IS_BETTER ? "lower" : "higher", 100 * g->rel_tol);
     else
-      fprintf(out, "  %-16s %s is better; tolerance %g\n", g->key,
+      fprintf(out, "  %-20s %s is better; tolerance %g\n", g->key,
               g->dir == VS_REGRESS_LOWER_IS_BETTER ? "lower" : "higher", g->abs_tol);
   }
+  fprintf(out, "and a pair of the recommended policy (%s) fails whenever it is a storm, in the\n"
+               "run or in its baseline.\n", VS_REGRESS_RECOMMENDED);
   fprintf(out, "\nPrints old vs new for every metric; exits 1 on any regression, on a pair\n"
                "without a baseline, or when a run fails; 0 otherwise.\n"
                "  --update   rewrite the baselines from this run (after a deliberate change)\n");
@@ -47,10 +49,12 @@ static void print_pair(void *ctx, const vs_regress_pair *p)
   case VS_REGRESS_WROTE: printf("  wrote %s\n", p->baseline); break;
   case VS_REGRESS_WRITE_FAILED: printf("  FAILED to write %s\n", p->baseline); break;
   case VS_REGRESS_COMPARED:
-    printf("  %-16s %12s %12s  %s\n", "metric", "baseline", "now", "");
+    printf("  %-20s %12s %12s  %s\n", "metric", "baseline", "now", "");
     for (size_t i = 0; i < p->n_metrics; i++)
-      printf("  %-16s %12.4g %12.4g  %s\n", p->metrics[i].gate->key, p->metrics[i].was, p->metrics[i].now,
+      printf("  %-20s %12.4g %12.4g  %s\n", p->metrics[i].gate->key, p->metrics[i].was, p->metrics[i].now,
              verdicts[p->metrics[i].verdict]);
+    if (p->recommended_storm)
+      printf("  REGRESSION: %s is the recommended policy and must never be a storm\n", p->policy);
   }
   fflush(stdout);
 }

@@ -106,8 +106,8 @@ cJSON *vs_json_schedule(const vs_scenario *sc, const vs_schedule *s, const vs_ca
     cJSON_AddNumberToObject(j, "vm", e->vm);
     cJSON_AddStringToObject(j, "host", vs_placement_host_name(e->host, host, sizeof(host)));
     cJSON_AddStringToObject(j, "disk", vs_placement_disk_name(sc, e->disk, disk, sizeof(disk)));
-    cJSON_AddStringToObject(j, "start", vs_clock_format(e->start_s, buf, sizeof(buf)));
-    cJSON_AddStringToObject(j, "ready_by", vs_clock_format(e->ready_by_s, buf, sizeof(buf)));
+    cJSON_AddStringToObject(j, "start", vs_clock_format_ms(e->start_s, buf, sizeof(buf)));
+    cJSON_AddStringToObject(j, "ready_by", vs_clock_format_ms(e->ready_by_s, buf, sizeof(buf)));
     cJSON_AddItemToArray(list, j);
   }
   cJSON_AddItemToObject(o, "schedule", list);
@@ -154,12 +154,19 @@ cJSON *vs_json_validation(const vs_validation *v)
   cJSON_AddBoolToObject(o, "storm", v->storm);
   cJSON_AddNumberToObject(o, "slowest_boot_ratio", v->slowest_boot_ratio);
   cJSON_AddNumberToObject(o, "makespan_s", v->makespan_s);
-  cJSON_AddNumberToObject(o, "lower_bound_s", v->bound.bound_s);
-  cJSON_AddNumberToObject(o, "bound_ratio", v->bound_ratio);
-  cJSON *lb = cJSON_AddObjectToObject(o, "lower_bound_by");
-  cJSON_AddNumberToObject(lb, "hdd_s", v->bound.hdd_s);
-  cJSON_AddNumberToObject(lb, "link_s", v->bound.link_s);
-  cJSON_AddNumberToObject(lb, "cpu_s", v->bound.cpu_s);
+  cJSON_AddNumberToObject(o, "storm_free_bound_s", v->storm_free.bound_s);
+  cJSON_AddNumberToObject(o, "storm_free_bound_ratio", v->storm_free_ratio);
+  cJSON_AddNumberToObject(o, "physical_bound_s", v->physical.bound_s);
+  cJSON_AddNumberToObject(o, "physical_bound_ratio", v->physical_ratio);
+  cJSON *by = cJSON_AddObjectToObject(o, "bounds_by");
+  const vs_capacity_bound *b[2] = {&v->storm_free, &v->physical};
+  const char *names[2] = {"storm_free", "physical"};
+  for (int i = 0; i < 2; i++) {
+    cJSON *one = cJSON_AddObjectToObject(by, names[i]);
+    cJSON_AddNumberToObject(one, "hdd_s", b[i]->hdd_s);
+    cJSON_AddNumberToObject(one, "link_s", b[i]->link_s);
+    cJSON_AddNumberToObject(one, "cpu_s", b[i]->cpu_s);
+  }
   cJSON_AddStringToObject(o, "first_start", vs_clock_format(v->first_start_s, buf, sizeof(buf)));
   cJSON_AddStringToObject(o, "last_ready", vs_clock_format(v->last_ready_s, buf, sizeof(buf)));
   cJSON *d = cJSON_AddArrayToObject(o, "deadlines");

@@ -5,11 +5,13 @@
  *    reads the VM's image chunk by chunk from the HDD holding it and sends each
  *    chunk to the VM's host (over the NAS uplink and the host NIC);
  *  - the VM, on its compute host, processes each chunk as it arrives: host I/O
- *    handling (per byte) plus its share of the guest's boot work; meanwhile it
- *    keeps `busy_cpu` flops/s of the host busy whatever its progress
- *    (emulation, timers, spinning vCPU). It is ready after the last chunk.
+ *    handling (per byte), its share of the guest's boot work, and `busy_cpu`
+ *    for as long as the chunk's read took (emulation, timers, a vCPU that
+ *    spins while it waits). It is ready after the last chunk.
  * The reader runs one chunk ahead of the VM (readahead), so disk, network and
- * CPU overlap and whichever saturates first slows the boots.
+ * CPU overlap and whichever saturates first slows the boots: oversubscribed
+ * cores stretch the CPU part of every chunk, the reader waits for the VM to
+ * take the next chunk, and the disk sees fewer concurrent readers.
  *
  * SimGrid shares each disk, link and core max-min fairly. What SimGrid's disk
  * does not model is that an HDD's random-read throughput depends on how many
@@ -64,12 +66,12 @@ typedef struct {
 } sim_hdd;
 
 /* Host CPU use, integrated exactly: every exec on a compute host is ours, and
- * SimGrid's CPU model gives a host min(cores x speed, sum of its execs' caps),
- * an exec being capped at one core and by its own bound. (SimGrid 3.32's
+ * SimGrid's CPU model gives a host min(cores x speed, sum of its execs'
+ * caps), an exec being capped at one core and by its bound. (SimGrid 3.32's
  * host-load plugin keeps dangling pointers to cancelled execs, so we count.) */
 typedef struct {
-  int busy;      /* running busy_cpu execs */
-  int work;      /* running unbounded execs */
+  int work;      /* running execs */
+  double demand; /* sum of their caps, flops/s */
   double flops;  /* integrated up to last_t */
   double last_t;
 } sim_cpu;
@@ -83,6 +85,9 @@ typedef struct {
   double read_B, cpu_work_f;
   double phase; /* 0..1: where its chunk boundaries fall */
   double started_s, ready_s;
+  /* How long the disk took for the chunks in flight, by chunk number modulo
+   * 4: the reader runs at most three chunks ahead of the VM. */
+  double read_s[4];
   char mailbox[48];
 } sim_vm;
 
@@ -124,8 +129,10 @@ static void hdd_advance(const vs_sim *sim, sim_hdd *d)
   d->last_t = now;
 }
 
-static void hdd_read(const vs_sim *sim, sim_hdd *d, double bytes)
+/* Read `bytes` on the HDD; returns how long it took. */
+static double hdd_read(const vs_sim *sim, sim_hdd *d, double bytes)
 {
+  double t0 = simgrid_get_clock();
   hdd_advance(sim, d);
   d->readers++;
   double inflation = sim->hdd_peak_bw / (sim->sc->hdd.read_Bps * vs_scenario_hdd_factor(&sim->sc->hdd, d->readers));
@@ -136,6 +143,7 @@ static void hdd_read(const vs_sim *sim, sim_hdd *d, double bytes)
   hdd_advance(sim, d);
   d->readers--;
   d->inv_inflation_sum = d->readers ? d->inv_inflation_sum - 1.0 / inflation : 0.0;
+  return simgrid_get_clock() - t0;
 }
 
 /* ---- host CPU accounting ---- */
@@ -144,25 +152,30 @@ static void cpu_advance(const vs_sim *sim, sim_cpu *c)
 {
   const vs_scenario *sc = sim->sc;
   double now = simgrid_get_clock();
-  double speed = sc->hosts.core_fps, busy = fmin(sc->boot.busy_cpu_fps, speed);
-  double demand = c->busy * busy + c->work * speed;
-  c->flops += (now - c->last_t) * fmin(demand, sc->hosts.cores * speed);
+  c->flops += (now - c->last_t) * fmin(c->demand, sc->hosts.cores * sc->hosts.core_fps);
   c->last_t = now;
 }
 
-static void cpu_change(const vs_sim *sim, int host, int dbusy, int dwork)
+static void cpu_change(const vs_sim *sim, int host, int dwork, double cap)
 {
   sim_cpu *c = &sim->cpus[host];
   cpu_advance(sim, c);
-  c->busy += dbusy;
   c->work += dwork;
+  c->demand = c->work ? c->demand + dwork * cap : 0.0; /* reset: no float drift when idle */
 }
 
-static void host_execute(const vs_sim *sim, int host, double flops)
+/* Run `flops` on the VM's host at no more than `bound` flops/s, sharing its
+ * cores with every other exec there (max-min), never faster than one core
+ * (the VM's vCPU). */
+static void host_execute(const vs_sim *sim, int host, double flops, double bound)
 {
-  cpu_change(sim, host, 0, +1);
-  sg_actor_execute(flops);
-  cpu_change(sim, host, 0, -1);
+  sg_exec_t exec = sg_actor_exec_init(flops);
+  if (bound < sim->sc->hosts.core_fps)
+    sg_exec_set_bound(exec, bound);
+  double cap = fmin(bound, sim->sc->hosts.core_fps);
+  cpu_change(sim, host, +1, cap);
+  sg_exec_wait(exec);
+  cpu_change(sim, host, -1, cap);
 }
 
 /* ---- actors ---- */
@@ -211,7 +224,7 @@ static void storage_reader(int argc, char **argv)
   /* The next chunk is read while the previous one is on the wire. */
   for (int i = 0; i < n_chunks(vm); i++) {
     double bytes = chunk_bytes(vm, i);
-    hdd_read(sim, hdd, bytes);
+    vm->read_s[i & 3] = hdd_read(sim, hdd, bytes);
     if (sending)
       sg_comm_wait(sending);
     sending = sg_mailbox_put_async(to_vm, vm, (uint64_t)bytes);
@@ -226,31 +239,33 @@ static void vm_boot(int argc, char **argv)
   sim_experiment *e = vm->e;
   const vs_boot_profile *boot = &e->sim->sc->boot;
   sg_mailbox_t inbox = sg_mailbox_by_name(vm->mailbox);
-  sg_exec_t busy = NULL;
   char name[64];
 
   vm->started_s = simgrid_get_clock() - e->t0;
   if (++e->booting > e->peak_booting)
     e->peak_booting = e->booting;
-  if (boot->busy_cpu_fps > 0) {
-    /* Far longer than any boot; it is cancelled when the VM is ready. */
-    busy = sg_actor_exec_init(boot->busy_cpu_fps * 1e8);
-    sg_exec_set_bound(busy, boot->busy_cpu_fps);
-    sg_exec_start(busy);
-    cpu_change(e->sim, vm->req.host, +1, 0);
-  }
   snprintf(name, sizeof(name), "reader-%d", vm->req.vm);
   start_actor(name, storage_host(e->sim, vm), storage_reader, vm, VS_ACTOR_STACK);
 
+  /* Each chunk costs the guest's work and the host's I/O handling for its
+   * bytes, plus busy_cpu for as long as the disk took to read it: a booting
+   * VM wants that much CPU for every second of its boot. When the host's
+   * cores are oversubscribed, the VM gets less than it wants and its boot
+   * (and the reads it issues, one chunk ahead) stretch accordingly. */
+  void *data;
+  sg_comm_t next = sg_mailbox_get_async(inbox, &data);
   for (int i = 0; i < n_chunks(vm); i++) {
-    sg_mailbox_get(inbox);
-    double flops = chunk_bytes(vm, i) * (boot->io_cpu_fpB + vm->cpu_work_f / vm->read_B);
+    sg_comm_wait(next);
+    /* Ask for the next chunk before working on this one, so that its
+     * transfer overlaps the work (readahead), as a guest's block layer does. */
+    if (i + 1 < n_chunks(vm))
+      next = sg_mailbox_get_async(inbox, &data);
+    double read_s = vm->read_s[i & 3];
+    double flops = chunk_bytes(vm, i) * (boot->io_cpu_fpB + vm->cpu_work_f / vm->read_B) + boot->busy_cpu_fps * read_s;
+    /* Spread over the time the read took (while the next chunk is read), as
+     * a steady load rather than a burst; a fast read leaves it one core. */
     if (flops > 0)
-      host_execute(e->sim, vm->req.host, flops);
-  }
-  if (busy) {
-    sg_exec_cancel(busy);
-    cpu_change(e->sim, vm->req.host, -1, 0);
+      host_execute(e->sim, vm->req.host, flops, read_s > 0 ? flops / read_s : INFINITY);
   }
   vm->ready_s = simgrid_get_clock() - e->t0;
   e->booting--;

@@ -20,9 +20,9 @@ const vs_regress_gate vs_regress_gates[] = {
     {"idle_vm_minutes", VS_REGRESS_LOWER_IS_BETTER, 0, 0.02},
     {"powered_vm_minutes", VS_REGRESS_LOWER_IS_BETTER, 0, 0.02},
     {"makespan_s", VS_REGRESS_LOWER_IS_BETTER, 0, 0.02},
-    {"bound_ratio", VS_REGRESS_LOWER_IS_BETTER, 0.02, 0},
+    {"physical_bound_ratio", VS_REGRESS_LOWER_IS_BETTER, 0.02, 0},
     {"peak_cpu_util", VS_REGRESS_LOWER_IS_BETTER, 0.02, 0},
-    {"storm", VS_REGRESS_MUST_STAY_FALSE, 0, 0},
+    {"storm", VS_REGRESS_VERDICT, 0, 0},
 };
 const size_t vs_regress_n_gates = sizeof(vs_regress_gates) / sizeof(vs_regress_gates[0]);
 
@@ -56,7 +56,7 @@ static vs_regress_verdict judge(const vs_regress_gate *g, double old, double now
   if (isnan(now))
     return VS_REGRESS_WORSE;
   switch (g->dir) {
-  case VS_REGRESS_MUST_STAY_FALSE: return old == 0 && now != 0 ? VS_REGRESS_WORSE : VS_REGRESS_OK;
+  case VS_REGRESS_VERDICT: return now > old ? VS_REGRESS_WORSE : now < old ? VS_REGRESS_BETTER : VS_REGRESS_OK;
   case VS_REGRESS_HIGHER_IS_BETTER:
     return now < old - slack ? VS_REGRESS_WORSE : now > old + 1e-9 ? VS_REGRESS_BETTER : VS_REGRESS_OK;
   default: return now > old + slack ? VS_REGRESS_WORSE : now < old - slack ? VS_REGRESS_BETTER : VS_REGRESS_OK;
@@ -135,6 +135,11 @@ static void check_pair(const vs_regress_options *o, vs_regress_pair *p)
     *m = (vs_regress_metric){.gate = g, .was = was, .now = metric_value(v, g->key)};
     m->verdict = judge(g, was, m->now);
     p->regressions += m->verdict == VS_REGRESS_WORSE;
+  }
+  if (!strcmp(p->policy, VS_REGRESS_RECOMMENDED) &&
+      (metric_value(v, "storm") != 0 || metric_value(om, "storm") != 0)) {
+    p->recommended_storm = 1;
+    p->regressions++;
   }
 done:
   cJSON_Delete(run);

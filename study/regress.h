@@ -7,7 +7,11 @@
 
 #include <stddef.h>
 
-typedef enum { VS_REGRESS_LOWER_IS_BETTER, VS_REGRESS_HIGHER_IS_BETTER, VS_REGRESS_MUST_STAY_FALSE } vs_regress_direction;
+typedef enum {
+  VS_REGRESS_LOWER_IS_BETTER,
+  VS_REGRESS_HIGHER_IS_BETTER,
+  VS_REGRESS_VERDICT /* a yes/no verdict where yes is bad (storm): false -> true fails */
+} vs_regress_direction;
 
 /* A gated metric and how much worse it may get before it counts. */
 typedef struct {
@@ -17,6 +21,9 @@ typedef struct {
 } vs_regress_gate;
 extern const vs_regress_gate vs_regress_gates[];
 extern const size_t vs_regress_n_gates;
+/* The recommended policy: a pair of it fails whenever it is a storm, in the
+ * run or in its baseline, whatever the baseline says. */
+#define VS_REGRESS_RECOMMENDED "jit"
 
 typedef enum { VS_REGRESS_OK, VS_REGRESS_BETTER, VS_REGRESS_WORSE } vs_regress_verdict;
 
@@ -43,6 +50,7 @@ typedef struct {
   vs_regress_metric metrics[16];
   size_t n_metrics;
   int regressions;         /* metrics worse than tolerated */
+  int recommended_storm;   /* the recommended policy is (or was recorded as) a storm */
 } vs_regress_pair;
 
 typedef struct {

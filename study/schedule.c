@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/units.h"
 
-#define JIT_MAX_ROUNDS 6
+#define JIT_MAX_ROUNDS 10
 /* Added to each measured boot time when jit re-plans: boots shift a little
  * when their neighbours move. */
 #define JIT_GUARD_S 0.25
@@ -29,19 +30,28 @@ static int experiment(vs_study_schedule *run, vs_backend *b, const vs_capacity *
   return rc;
 }
 
-/* Dynamic policies: the schedule is what the launcher did. */
+/* Dynamic policies: the schedule is what the launcher did (to the ms). */
 static void adopt_measured_starts(vs_study_schedule *run)
 {
   for (size_t i = 0; i < run->sched->n; i++) {
-    run->sched->entries[i].start_s = run->origin_s + run->result->started_s[i];
-    run->sched->entries[i].expected_ready_s = run->origin_s + run->result->ready_s[i];
+    run->sched->entries[i].start_s = vs_clock_quantize(run->origin_s + run->result->started_s[i]);
+    run->sched->entries[i].expected_ready_s = vs_clock_quantize(run->origin_s + run->result->ready_s[i]);
   }
 }
 
+/* 1 while the experiment left a VM late, or booted more VMs at once than
+ * the plan has storm-free lanes (a boot ran longer than planned and the
+ * next one on its lane started before it was ready). */
+static int needs_tightening(const vs_study_schedule *run)
+{
+  return run->v.late_vms || run->result->peak_concurrency > run->sched->lanes;
+}
+
 /* Re-plan jit on the boot times the experiment measured, until every VM is
- * on time. A VM's planned boot time only ever grows (the largest measured so
- * far, plus a guard), so each round is at least as safe as the last and the
- * loop settles instead of chasing neighbours that moved. */
+ * on time and no lane boots two VMs at once. A VM's planned boot time only
+ * ever grows (the largest measured so far, plus a guard), so each round is
+ * at least as safe as the last and the loop settles instead of chasing
+ * neighbours that moved. */
 static int tighten_jit(vs_study_schedule *run, vs_backend *b, const vs_capacity *cap)
 {
   size_t n = run->sched->n;
@@ -54,7 +64,7 @@ static int tighten_jit(vs_study_schedule *run, vs_backend *b, const vs_capacity 
   /* Built schedules number their VMs 0..n-1. */
   for (size_t i = 0; i < n; i++)
     planned[i] = cap->boot_s;
-  while (run->rounds < JIT_MAX_ROUNDS && run->v.late_vms) {
+  while (run->rounds < JIT_MAX_ROUNDS && needs_tightening(run)) {
     for (size_t i = 0; i < n; i++) {
       int vm = run->sched->entries[i].vm;
       planned[vm] = fmax(planned[vm], run->result->ready_s[i] - run->result->started_s[i] + JIT_GUARD_S);

@@ -2,6 +2,8 @@
  * usage: test_sched SCENARIOS_DIR */
 #include <math.h>
 
+#include <string.h>
+
 #include "check.h"
 #include "core/error.h"
 #include "scenario/placement.h"
@@ -80,12 +82,20 @@ static void case_study(const vs_scenario *sc)
   CHECK(count_at(s, 7 * 3600 + 30 * 60) == 70);
   vs_schedule_free(s);
 
-  /* The lower bound: 70 x 632 MB over 10 HDDs at 10.9 MB/s. */
+  /* The storm-free bound: 70 x 632 MB over 10 HDDs at 10.9 MB/s (one reader
+   * each: two already slow a boot beyond max_slowdown). */
   vs_capacity_bound lb;
-  vs_capacity_lower_bound(sc, 70 * 632e6, &lb);
+  vs_capacity_storm_free_bound(sc, 70 * 632e6, &lb);
   CHECK_NEAR(lb.hdd_s, 70 * 632e6 / (10 * 10.9e6), 1e-6);
   CHECK_NEAR(lb.link_s, 70 * 632e6 / 125e6, 1e-6);
-  CHECK(lb.bound_s == lb.hdd_s);
+  CHECK(lb.bound_s == lb.hdd_s && !strcmp(lb.by, "HDDs"));
+  /* The physical bound: the HDDs at their best point (x1.167 at 6 readers)
+   * would outrun the 1 Gbit/s uplink, which then bounds. */
+  vs_capacity_bound pb;
+  vs_capacity_physical_bound(sc, 70 * 632e6, &pb);
+  CHECK_NEAR(pb.hdd_s, 70 * 632e6 / (10 * 10.9e6 * 1.167), 1e-6);
+  CHECK(pb.bound_s == pb.link_s && !strcmp(pb.by, "uplinks"));
+  CHECK(pb.bound_s < lb.bound_s);
 }
 
 /* Hosts up too late: the shortfall is named, with the capacity that fixes it. */

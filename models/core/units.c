@@ -76,7 +76,7 @@ const char *vs_unit_expected(vs_unit_kind kind)
   case VS_UNIT_PER_BYTE: return "a per-byte cost such as 100cycles/B or 100f/B";
   case VS_UNIT_POWER: return "a power such as 30W or 1.2kW";
   case VS_UNIT_FRACTION: return "a fraction such as 5% or 0.05, between 0 and 1";
-  case VS_UNIT_CLOCK: return "a time of day such as 08:00 or 07:53:30, from 00:00 to 24:00";
+  case VS_UNIT_CLOCK: return "a time of day such as 08:00, 07:53:30 or 07:53:30.250, from 00:00 to 24:00";
   case VS_UNIT_COUNT: return "an integer such as 10";
   case VS_UNIT_REAL: return "a number such as 1.2";
   }
@@ -262,7 +262,7 @@ static int parse_clock(const char *text, double *out)
 {
   char q[VS_QUOTE_MAX + 8];
   const char *p = text;
-  int h = 0, m, s = 0, hdigits = 0;
+  int h = 0, m, s = 0, hdigits = 0, ms = 0;
 
   while (is_digit(*p) && hdigits < 3) {
     h = h * 10 + (*p++ - '0');
@@ -275,10 +275,22 @@ static int parse_clock(const char *text, double *out)
     if (two_digits(p + 1, &s) < 0)
       goto bad;
     p += 3;
+    /* Milliseconds, as schedules are written: up to three digits. */
+    if (*p == '.') {
+      int digits = 0;
+      for (p++; is_digit(*p) && digits < 3; p++, digits++)
+        ms = ms * 10 + (*p - '0');
+      if (!digits)
+        goto bad;
+      for (; digits < 3; digits++)
+        ms *= 10;
+    }
   }
-  if (*p != '\0' || m > 59 || s > 59 || h > 24 || (h == 24 && (m || s)))
+  if (*p != '\0' || m > 59 || s > 59 || h > 24 || (h == 24 && (m || s || ms)))
     goto bad;
-  *out = h * 3600.0 + m * 60.0 + s;
+  /* Whole milliseconds over 1000, exactly as vs_clock_quantize rounds, so a
+   * time written and read back is the same double. */
+  *out = (double)((((long long)h * 60 + m) * 60 + s) * 1000 + ms) / 1000.0;
   return 0;
 
 bad:
@@ -391,6 +403,29 @@ int vs_unit_parse(const char *text, vs_unit_kind kind, double *out)
   default:
     return parse_quantity(buf, kind, out);
   }
+}
+
+double vs_clock_quantize(double seconds)
+{
+  return isfinite(seconds) && fabs(seconds) < 1e12 ? (double)llround(seconds * 1000.0) / 1000.0 : seconds;
+}
+
+const char *vs_clock_format_ms(double seconds, char *buf, unsigned long len)
+{
+  long long ms;
+  if (!buf || len == 0)
+    return buf;
+  if (!isfinite(seconds) || seconds < 0 || seconds >= 86400.0 * 365) {
+    vs_clock_format(seconds, buf, len);
+    return buf;
+  }
+  ms = llround(seconds * 1000.0);
+  if (ms >= 86400000LL)
+    snprintf(buf, len, "+%lldd %02lld:%02lld:%02lld.%03lld", ms / 86400000LL, ms / 3600000 % 24, ms / 60000 % 60,
+             ms / 1000 % 60, ms % 1000);
+  else
+    snprintf(buf, len, "%02lld:%02lld:%02lld.%03lld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
+  return buf;
 }
 
 const char *vs_clock_format(double seconds, char *buf, unsigned long len)

@@ -9,7 +9,7 @@
  *   per_byte   "100cycles/B" "100f/B"            -> flops per byte
  *   power      "30W" "1.2kW"                     -> watts
  *   fraction   "5%" "0.05"                       -> 0..1
- *   clock      "08:00" "07:53:30"                -> seconds since midnight
+ *   clock      "08:00" "07:53:30" "07:53:30.250" -> seconds since midnight (ms resolution)
  *   count      "10"                              -> integer
  *   real       "1.2"                             -> plain number
  * A number and its unit may be separated by spaces. */
@@ -51,6 +51,10 @@ const char *vs_quote(const char *text, char *buf, size_t len);
 /* Human description of a kind, for "expected ..." messages. */
 const char *vs_unit_expected(vs_unit_kind kind);
 
+/* Seconds rounded to whole milliseconds, the resolution of schedules. */
+double vs_clock_quantize(double seconds);
+/* "HH:MM:SS.mmm" (what schedule CSVs hold; read back exactly). `buf` needs 32 bytes. */
+const char *vs_clock_format_ms(double seconds, char *buf, unsigned long len);
 /* Format seconds since midnight as "HH:MM:SS" (days wrap past 24 h are shown
  * as "+1d HH:MM:SS"). `buf` needs 24 bytes. */
 const char *vs_clock_format(double seconds, char *buf, unsigned long len);

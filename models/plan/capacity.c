@@ -43,14 +43,35 @@ int vs_capacity_lanes(const vs_scenario *sc, const vs_capacity *cap)
   return lanes < 1 ? 1 : lanes > 1000000 ? 1000000 : (int)lanes;
 }
 
-void vs_capacity_lower_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out)
+/* The best rate of one HDD over every reader count of its curve, bytes/s. */
+static double hdd_peak_Bps(const vs_scenario *sc)
 {
-  double cpu_work = total_read_B * (sc->boot.io_cpu_fpB + sc->boot.cpu_work_f / sc->boot.read_B);
-  memset(out, 0, sizeof(*out));
-  out->hdd_s = total_read_B / (vs_scenario_total_hdds(sc) * vs_capacity_hdd_stormfree_Bps(sc, NULL));
-  if (sc->storage.kind == VS_STORAGE_NAS)
-    out->link_s = total_read_B / (sc->storage.nas_count * sc->storage.link_Bps);
-  out->cpu_s = cpu_work / (sc->hosts.count * sc->hosts.cores * sc->hosts.core_fps);
-  out->bound_s = fmax(out->hdd_s, fmax(out->link_s, out->cpu_s));
+  double best = sc->hdd.read_Bps * vs_scenario_hdd_factor(&sc->hdd, 1);
+  for (size_t i = 0; i < sc->hdd.curve_len; i++)
+    best = fmax(best, sc->hdd.read_Bps * sc->hdd.curve[i].factor);
+  return best;
 }
 
+static void bound(const vs_scenario *sc, double total_read_B, double hdd_Bps, vs_capacity_bound *out)
+{
+  /* Fixed CPU work only: busy_cpu scales with how long boots take, so it
+   * bounds nothing from below. */
+  double cpu_f = total_read_B * (sc->boot.io_cpu_fpB + sc->boot.cpu_work_f / sc->boot.read_B);
+  memset(out, 0, sizeof(*out));
+  out->hdd_s = total_read_B / (vs_scenario_total_hdds(sc) * hdd_Bps);
+  if (sc->storage.kind == VS_STORAGE_NAS)
+    out->link_s = total_read_B / (sc->storage.nas_count * sc->storage.link_Bps);
+  out->cpu_s = cpu_f / (sc->hosts.count * sc->hosts.cores * sc->hosts.core_fps);
+  out->bound_s = fmax(out->hdd_s, fmax(out->link_s, out->cpu_s));
+  out->by = out->bound_s == out->hdd_s ? "HDDs" : out->bound_s == out->link_s ? "uplinks" : "CPU";
+}
+
+void vs_capacity_storm_free_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out)
+{
+  bound(sc, total_read_B, vs_capacity_hdd_stormfree_Bps(sc, NULL), out);
+}
+
+void vs_capacity_physical_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out)
+{
+  bound(sc, total_read_B, hdd_peak_Bps(sc), out);
+}

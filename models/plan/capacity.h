@@ -22,12 +22,20 @@ int vs_capacity_lanes(const vs_scenario *sc, const vs_capacity *cap);
  * (readers / factor) stays within storm.max_slowdown, bytes/s. */
 double vs_capacity_hdd_stormfree_Bps(const vs_scenario *sc, int *readers);
 
-/* The storm-free lower bound of the makespan: work on each resource over its
- * best storm-free rate (all HDDs, all uplinks, all cores), in seconds. */
+/* A lower bound of the makespan: the work on each kind of resource over its
+ * best aggregate rate, in seconds; the bound is the largest. */
 typedef struct {
   double hdd_s, link_s, cpu_s;
-  double bound_s; /* the largest */
+  double bound_s;
+  const char *by; /* "HDDs", "uplinks" or "CPU" */
 } vs_capacity_bound;
-void vs_capacity_lower_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out);
+/* Storm-free: every HDD at its best rate among the reader counts whose
+ * slowdown stays within storm.max_slowdown. A schedule that is not a storm
+ * cannot beat it; a storm can. */
+void vs_capacity_storm_free_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out);
+/* Physical: every HDD at the best point of its concurrency curve, every
+ * uplink full, every core busy with the boots' fixed work. No schedule can
+ * beat it. */
+void vs_capacity_physical_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out);
 
 #endif

@@ -207,9 +207,20 @@ static void push_forward(vs_schedule *s, double earliest)
   }
 }
 
+/* Power-on times in whole milliseconds, the resolution of the schedule CSV:
+ * the schedule that is simulated is exactly the one an operator deploys. */
+static void quantize(vs_schedule *s)
+{
+  for (size_t i = 0; i < s->n; i++) {
+    s->entries[i].start_s = vs_clock_quantize(s->entries[i].start_s);
+    s->entries[i].expected_ready_s = vs_clock_quantize(s->entries[i].expected_ready_s);
+  }
+}
+
 static int finish(vs_schedule *s, const vs_scenario *sc)
 {
   int rc = find_shortfalls(s, sc);
+  quantize(s);
   qsort(s->entries, s->n, sizeof(*s->entries), by_start);
   return rc;
 }
@@ -329,13 +340,13 @@ vs_boot_limits vs_schedule_limits(const vs_schedule *s)
 
 int vs_schedule_write_csv(const vs_schedule *s, const vs_scenario *sc, FILE *f)
 {
-  char host[32], disk[48], start[32], by[32], exp[32];
+  char host[32], disk[48], start[40], by[40], exp[40];
   fprintf(f, "vm,host,disk,start,ready_by,expected_ready\n");
   for (size_t i = 0; i < s->n; i++) {
     const vs_schedule_entry *e = &s->entries[i];
     fprintf(f, "%d,%s,%s,%s,%s,%s\n", e->vm, vs_placement_host_name(e->host, host, sizeof(host)),
-            vs_placement_disk_name(sc, e->disk, disk, sizeof(disk)), vs_clock_format(e->start_s, start, sizeof(start)),
-            vs_clock_format(e->ready_by_s, by, sizeof(by)), vs_clock_format(e->expected_ready_s, exp, sizeof(exp)));
+            vs_placement_disk_name(sc, e->disk, disk, sizeof(disk)), vs_clock_format_ms(e->start_s, start, sizeof(start)),
+            vs_clock_format_ms(e->ready_by_s, by, sizeof(by)), vs_clock_format_ms(e->expected_ready_s, exp, sizeof(exp)));
   }
   return ferror(f) ? vs_error_set(VS_EIO, "write failed") : VS_OK;
 }

@@ -85,8 +85,10 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
   v->peak_cpu_util = r->peak_cpu_util;
   v->storm = v->slowest_boot_ratio > sc->storm.max_slowdown;
   v->makespan_s = s->n ? v->last_ready_s - v->first_start_s : 0;
-  vs_capacity_lower_bound(sc, r->total_read_B, &v->bound);
-  v->bound_ratio = v->bound.bound_s > 0 ? v->makespan_s / v->bound.bound_s : 0;
+  vs_capacity_storm_free_bound(sc, r->total_read_B, &v->storm_free);
+  vs_capacity_physical_bound(sc, r->total_read_B, &v->physical);
+  v->storm_free_ratio = v->storm_free.bound_s > 0 ? v->makespan_s / v->storm_free.bound_s : 0;
+  v->physical_ratio = v->physical.bound_s > 0 ? v->makespan_s / v->physical.bound_s : 0;
   rc = deadline_reports(v, s, ready_abs);
 cleanup:
   free(late);

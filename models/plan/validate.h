@@ -25,9 +25,10 @@ typedef struct {
   double slowest_boot_ratio; /* slowest boot / one VM alone */
   int storm;                 /* slowest_boot_ratio > storm.max_slowdown */
   double first_start_s, last_ready_s; /* s since midnight */
-  double makespan_s;
-  vs_capacity_bound bound;
-  double bound_ratio;
+  double makespan_s;           /* first power-on to last ready */
+  vs_capacity_bound storm_free; /* the makespan's storm-free lower bound */
+  vs_capacity_bound physical;   /* its physical lower bound: no schedule is faster */
+  double storm_free_ratio, physical_ratio; /* makespan / bound */
   vs_deadline_report *deadlines; /* by time */
   size_t n_deadlines;
 } vs_validation;
