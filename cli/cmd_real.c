@@ -95,6 +95,8 @@ static int study(vs_backend *b, void *payload)
   if (!strcmp(a->sub, "run")) {
     /* Validation compares with one VM alone: its time is the schedule's estimate. */
     a->cap.boot_s = NAN;
+    for (size_t c = 0; c < VS_MAX_CLASSES; c++)
+      a->cap.class_boot_s[c] = NAN;
     vs_schedule *s = a->given;
     a->given = NULL;
     return vs_study_schedule_given(&a->run, b, &a->cap, s);
@@ -135,7 +137,7 @@ static cJSON *summary_json(void *payload)
   cJSON *o = vs_json_boot(r);
   cJSON_AddStringToObject(o, "scenario", a->sc->name);
   if (!strcmp(a->sub, "run"))
-    cJSON_AddItemToObject(o, "validation", vs_json_validation(&a->run.v));
+    cJSON_AddItemToObject(o, "validation", vs_json_validation(a->sc, &a->run.v));
   return o;
 }
 

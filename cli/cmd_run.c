@@ -92,7 +92,7 @@ static cJSON *summary_json(void *payload)
     cJSON *pol = cJSON_AddObjectToObject(wl, "policies");
     for (size_t i = 0; i < N_COMPARED; i++) {
       cJSON *j = vs_json_schedule(sc, a->runs[i].sched, &a->cap);
-      cJSON_AddItemToObject(j, "validation", vs_json_validation(&a->runs[i].v));
+      cJSON_AddItemToObject(j, "validation", vs_json_validation(sc, &a->runs[i].v));
       cJSON_AddItemToObject(pol, compared[i], j);
     }
   }

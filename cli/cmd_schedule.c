@@ -114,7 +114,7 @@ static cJSON *summary(void *payload)
   sched_args *a = payload;
   cJSON *j = vs_json_schedule(a->sc, a->run.sched, &a->cap);
   if (a->run.result)
-    cJSON_AddItemToObject(j, "validation", vs_json_validation(&a->run.v));
+    cJSON_AddItemToObject(j, "validation", vs_json_validation(a->sc, &a->run.v));
   return j;
 }
 

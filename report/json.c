@@ -135,7 +135,7 @@ cJSON *vs_json_schedule(const vs_scenario *sc, const vs_schedule *s, const vs_ca
   return o;
 }
 
-cJSON *vs_json_validation(const vs_validation *v)
+cJSON *vs_json_validation(const vs_scenario *sc, const vs_validation *v)
 {
   char buf[32];
   cJSON *o = cJSON_CreateObject();
@@ -177,6 +177,20 @@ cJSON *vs_json_validation(const vs_validation *v)
     cJSON_AddNumberToObject(j, "on_time", v->deadlines[i].on_time);
     cJSON_AddNumberToObject(j, "ready_fraction", (double)v->deadlines[i].on_time / v->deadlines[i].vms);
     cJSON_AddItemToArray(d, j);
+  }
+  cJSON *cl = cJSON_AddArrayToObject(o, "classes");
+  for (size_t i = 0; i < v->n_classes; i++) {
+    const vs_class_report *c = &v->classes[i];
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "name", sc->classes[i].name);
+    cJSON_AddNumberToObject(j, "vms", c->vms);
+    cJSON_AddNumberToObject(j, "on_time", c->on_time);
+    cJSON_AddNumberToObject(j, "ready_fraction", c->vms ? (double)c->on_time / c->vms : 1);
+    cJSON_AddNumberToObject(j, "late_vms", c->vms - c->on_time);
+    cJSON_AddNumberToObject(j, "max_lateness_s", c->max_lateness_s);
+    cJSON_AddNumberToObject(j, "idle_vm_minutes", c->idle_vm_minutes);
+    cJSON_AddNumberToObject(j, "slowest_boot_ratio", c->slowest_boot_ratio);
+    cJSON_AddItemToArray(cl, j);
   }
   if (v->not_ready)
     cJSON_AddNumberToObject(o, "not_ready", v->not_ready);

@@ -18,7 +18,7 @@ cJSON *vs_json_boot(const vs_boot_result *r);
  * studies add backend, domain_type and per-step overhead and reads. */
 cJSON *vs_json_threshold(const vs_study_threshold *t, const char *scenario);
 cJSON *vs_json_schedule(const vs_scenario *sc, const vs_schedule *s, const vs_capacity *cap);
-cJSON *vs_json_validation(const vs_validation *v);
+cJSON *vs_json_validation(const vs_scenario *sc, const vs_validation *v);
 
 /* Print on stdout (one object, one trailing newline). */
 void vs_json_print(const cJSON *obj);

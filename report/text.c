@@ -197,6 +197,13 @@ void vs_text_validation(FILE *out, const vs_scenario *sc, const vs_validation *v
     fprintf(out, " %s %d/%d", a, v->deadlines[i].on_time, v->deadlines[i].vms);
   }
   fprintf(out, "\n");
+  if (v->n_classes > 1) {
+    fprintf(out, "  ready by class    ");
+    for (size_t i = 0; i < v->n_classes; i++)
+      fprintf(out, " %s %d/%d (slowest boot %.2fx)", sc->classes[i].name, v->classes[i].on_time, v->classes[i].vms,
+              v->classes[i].slowest_boot_ratio);
+    fprintf(out, "\n");
+  }
   if (v->late_vms)
     fprintf(out, "  late               %d VMs, up to %.1f s (p95 %.1f s)\n", v->late_vms, v->max_lateness_s,
             v->p95_lateness_s);

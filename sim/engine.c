@@ -194,11 +194,13 @@ static void start_actor(const char *name, sg_host_t host, void (*code)(int, char
  * first piece is phase x a chunk and the last the remainder, so VMs booting
  * together reach their chunk boundaries (and CPU bursts) at different times,
  * as real boots issuing small requests do. */
-static int n_chunks(const sim_vm *vm) { return vm->e->sim->sc->boot.chunks + 1; }
+static const vs_boot_profile *profile(const sim_vm *vm) { return &vm->e->sim->sc->classes[vm->req.cls].boot; }
+
+static int n_chunks(const sim_vm *vm) { return profile(vm)->chunks + 1; }
 
 static double chunk_bytes(const sim_vm *vm, int i)
 {
-  int chunks = vm->e->sim->sc->boot.chunks;
+  int chunks = profile(vm)->chunks;
   double base = vm->read_B / chunks, head = base * vm->phase;
   if (i == 0)
     return head;
@@ -237,7 +239,7 @@ static void vm_boot(int argc, char **argv)
 {
   sim_vm *vm = sg_actor_self_get_data();
   sim_experiment *e = vm->e;
-  const vs_boot_profile *boot = &e->sim->sc->boot;
+  const vs_boot_profile *boot = profile(vm);
   sg_mailbox_t inbox = sg_mailbox_by_name(vm->mailbox);
   char name[64];
 
@@ -530,11 +532,12 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
     /* Variation follows the VM's id, not its place in the plan, so a VM
      * boots the same way whenever a schedule moves it. */
     size_t id = plan[i].vm >= 0 ? (size_t)plan[i].vm : i;
-    double f = jitter_factor(sim->sc->boot.jitter, id);
+    const vs_boot_profile *boot = &sim->sc->classes[plan[i].cls].boot;
+    double f = jitter_factor(boot->jitter, id);
     vm->e = &e;
     vm->req = plan[i];
-    vm->read_B = sim->sc->boot.read_B * f;
-    vm->cpu_work_f = sim->sc->boot.cpu_work_f * f;
+    vm->read_B = boot->read_B * f;
+    vm->cpu_work_f = boot->cpu_work_f * f;
     vm->phase = spread(id + 7); /* a different walk from the jitter's */
     snprintf(vm->mailbox, sizeof(vm->mailbox), "e%d-vm%zu", sim->seq, i);
     e.order[i] = i;

@@ -26,7 +26,7 @@ static int experiment(vs_study_schedule *run, vs_backend *b, const vs_capacity *
   free(plan);
   run->rounds++;
   if (rc == VS_OK)
-    rc = vs_validate(b->sc, run->sched, run->origin_s, run->result, cap->boot_s, &run->v);
+    rc = vs_validate(b->sc, run->sched, run->origin_s, run->result, cap, &run->v);
   return rc;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "scenario/placement.h"
 
 static int keep(vs_study_threshold *t, int k, vs_boot_result *r)
 {
@@ -51,17 +52,40 @@ static int measure_k(void *ctx, int k, vs_threshold_measure *m)
   m->peak_cpu_util = r->peak_cpu_util;
   m->mean_disk_MBps = r->mean_disk_MBps;
   m->peak_link_util = r->peak_link_util;
+  m->read_B = r->total_read_B;
   m->not_ready = r->not_ready;
   if ((rc = keep(t, k, r)) != VS_OK)
     vs_boot_result_free(r);
   return rc;
 }
 
+/* One VM of each class alone: what the schedulers plan a class's boot on. */
+static int measure_classes(vs_study_threshold *t, vs_backend *b)
+{
+  for (size_t c = 0; c < b->sc->n_classes; c++) {
+    vs_boot_req one = {.vm = 0, .cls = (int)c};
+    vs_boot_result *r = NULL;
+    vs_placement_vm(b->sc, 0, 1, &one.host, &one.disk);
+    int rc = vs_backend_boot(b, &one, 1, NULL, &r);
+    if (rc != VS_OK)
+      return rc;
+    t->class_boot_s[c] = r->all_ready_s;
+    vs_boot_result_free(r);
+  }
+  return VS_OK;
+}
+
 int vs_study_threshold_run(vs_study_threshold *t, vs_backend *b, const vs_threshold_options *opts)
 {
+  int rc;
   memset(t, 0, sizeof(*t));
   t->backend = b;
-  return vs_threshold_search(b->sc, opts, measure_k, t, &t->res);
+  if ((rc = vs_threshold_search(b->sc, opts, measure_k, t, &t->res)) != VS_OK)
+    return rc;
+  if (b->sc->n_classes > 1)
+    return measure_classes(t, b);
+  t->class_boot_s[0] = t->res.unloaded_boot_s;
+  return VS_OK;
 }
 
 const vs_boot_result *vs_study_threshold_result(const vs_study_threshold *t, int k)
@@ -72,8 +96,11 @@ const vs_boot_result *vs_study_threshold_result(const vs_study_threshold *t, int
 void vs_study_threshold_capacity(const vs_study_threshold *t, vs_capacity *cap)
 {
   const vs_boot_result *wave = vs_study_threshold_result(t, t->res.threshold);
+  memset(cap, 0, sizeof(*cap));
   cap->threshold = t->res.threshold > 0 ? t->res.threshold : 1;
   cap->boot_s = t->res.unloaded_boot_s;
+  for (size_t c = 0; c < VS_MAX_CLASSES; c++)
+    cap->class_boot_s[c] = t->class_boot_s[c];
   cap->wave_s = wave ? wave->all_ready_s : cap->boot_s;
   cap->vm_io_Bps = t->res.vm_io_Bps;
 }

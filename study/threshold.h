@@ -12,6 +12,7 @@ typedef struct {
   vs_threshold_result res;
   vs_boot_result **by_k; /* kept experiments, indexed by k (sparse) */
   int by_k_len;
+  double class_boot_s[VS_MAX_CLASSES]; /* one VM of each class alone */
   int failed_k;          /* first k at which a VM never became ready (live), 0 if none */
   char failure[512];     /* what the backend said about it */
 } vs_study_threshold;

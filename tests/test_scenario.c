@@ -131,7 +131,7 @@ static const bad_case bad_cases[] = {
   {"vms_without_ready_by.yaml", VS_EINPUT,
    {":14:3: workload.ready_by: missing required key (expected a time of day"}},
   {"empty_workload.yaml", VS_EINPUT,
-   {":13:11: workload: no workload given (expected vms + ready_by, demand, or forecast)"}},
+   {":13:11: workload: no workload given (expected vms + ready_by, demand, forecast, or classes)"}},
   {"forecast_and_vms.yaml", VS_EINPUT, {":16:3: workload.forecast: more than one workload form"}},
   {"forecast_bad_date.yaml", VS_EINPUT,
    {":16:11: workload.forecast.date: bad date '2024-13-04' (expected YYYY-MM-DD)"}},

@@ -47,7 +47,7 @@ static int count_at(const vs_schedule *s, double t)
 
 static void case_study(const vs_scenario *sc)
 {
-  vs_capacity cap = {10, 58.0, 59.2, 632e6 / 58.0};
+  vs_capacity cap = {.threshold = 10, .boot_s = 58.0, .wave_s = 59.2, .vm_io_Bps = 632e6 / 58.0};
   vs_policy waves = VS_POLICY_INIT, jit = VS_POLICY_INIT, once = VS_POLICY_INIT;
   vs_schedule *s = NULL;
 
@@ -85,14 +85,14 @@ static void case_study(const vs_scenario *sc)
   /* The storm-free bound: 70 x 632 MB over 10 HDDs at 10.9 MB/s (one reader
    * each: two already slow a boot beyond max_slowdown). */
   vs_capacity_bound lb;
-  vs_capacity_storm_free_bound(sc, 70 * 632e6, &lb);
+  vs_capacity_storm_free_bound(sc, 70 * 632e6, 70 * vs_capacity_fixed_cpu_f(sc, 0, 632e6), &lb);
   CHECK_NEAR(lb.hdd_s, 70 * 632e6 / (10 * 10.9e6), 1e-6);
   CHECK_NEAR(lb.link_s, 70 * 632e6 / 125e6, 1e-6);
   CHECK(lb.bound_s == lb.hdd_s && !strcmp(lb.by, "HDDs"));
   /* The physical bound: the HDDs at their best point (x1.167 at 6 readers)
    * would outrun the 1 Gbit/s uplink, which then bounds. */
   vs_capacity_bound pb;
-  vs_capacity_physical_bound(sc, 70 * 632e6, &pb);
+  vs_capacity_physical_bound(sc, 70 * 632e6, 70 * vs_capacity_fixed_cpu_f(sc, 0, 632e6), &pb);
   CHECK_NEAR(pb.hdd_s, 70 * 632e6 / (10 * 10.9e6 * 1.167), 1e-6);
   CHECK(pb.bound_s == pb.link_s && !strcmp(pb.by, "uplinks"));
   CHECK(pb.bound_s < lb.bound_s);
@@ -101,7 +101,7 @@ static void case_study(const vs_scenario *sc)
 /* Hosts up too late: the shortfall is named, with the capacity that fixes it. */
 static void infeasible(vs_scenario *sc)
 {
-  vs_capacity cap = {6, 58.0, 59.0, 632e6 / 58.0};
+  vs_capacity cap = {.threshold = 6, .boot_s = 58.0, .wave_s = 59.0, .vm_io_Bps = 632e6 / 58.0};
   vs_policy jit = VS_POLICY_INIT;
   vs_schedule *s = NULL;
   sc->workload.earliest_start_s = 6 * 3600 + 45 * 60;

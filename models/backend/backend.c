@@ -17,11 +17,34 @@ int vs_backend_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
   return b->boot(b, plan, n, limits, out);
 }
 
+/* Each class's weight in the workload (its VMs), or equal weights without one. */
+static void mix_weights(const vs_scenario *sc, double *w)
+{
+  double total = 0;
+  for (size_t c = 0; c < sc->n_classes; c++)
+    w[c] = 0;
+  for (size_t p = 0; p < sc->workload.len; p++)
+    w[sc->workload.points[p].cls] += sc->workload.points[p].vms;
+  for (size_t c = 0; c < sc->n_classes; c++)
+    total += w[c];
+  for (size_t c = 0; c < sc->n_classes; c++)
+    w[c] = total > 0 ? w[c] / total : 1.0 / (double)sc->n_classes;
+}
+
 vs_boot_req *vs_boot_plan_simultaneous(const vs_scenario *sc, int k)
 {
   vs_boot_req *plan = calloc(k > 0 ? (size_t)k : 1, sizeof(*plan));
+  double w[VS_MAX_CLASSES], given[VS_MAX_CLASSES] = {0};
+  mix_weights(sc, w);
   for (int i = 0; plan && i < k; i++) {
+    /* The class furthest behind its share comes next (smooth interleave). */
+    size_t best = 0;
+    for (size_t c = 1; c < sc->n_classes; c++)
+      if (w[c] * (i + 1) - given[c] > w[best] * (i + 1) - given[best] + 1e-12)
+        best = c;
+    given[best]++;
     plan[i].vm = i;
+    plan[i].cls = (int)best;
     vs_placement_vm(sc, i, k, &plan[i].host, &plan[i].disk);
   }
   return plan;
@@ -37,6 +60,9 @@ int vs_boot_plan_check(const vs_scenario *sc, const vs_boot_req *plan, size_t n)
     if (plan[i].disk < 0 || plan[i].disk >= disks)
       return vs_error_set(VS_EINPUT, "VM %d: disk %d does not exist (the scenario has %d)", plan[i].vm,
                           plan[i].disk, disks);
+    if (plan[i].cls < 0 || (size_t)plan[i].cls >= sc->n_classes)
+      return vs_error_set(VS_EINPUT, "VM %d: class %d does not exist (the scenario has %zu)", plan[i].vm, plan[i].cls,
+                          sc->n_classes);
     if (!(plan[i].start_s >= 0) || !isfinite(plan[i].start_s))
       return vs_error_set(VS_EINPUT, "VM %d: start time %g is not a time >= 0", plan[i].vm, plan[i].start_s);
   }

@@ -18,6 +18,7 @@ typedef struct {
   int vm;          /* caller's id, reported back */
   int host;        /* compute host, 0 .. hosts.count-1 */
   int disk;        /* global disk index, 0 .. vs_scenario_total_hdds()-1 */
+  int cls;         /* desktop class, 0 .. n_classes-1: its boot profile */
   double start_s;  /* after the experiment's start */
 } vs_boot_req;
 
@@ -104,7 +105,8 @@ int vs_backend_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
                     vs_boot_result **out);
 
 /* The first k VMs of the scenario's layout, all powered on at t = 0 (the
- * threshold experiment). NULL when out of memory. */
+ * threshold experiment), their classes interleaved in the proportions of
+ * the workload's mix. NULL when out of memory. */
 vs_boot_req *vs_boot_plan_simultaneous(const vs_scenario *sc, int k);
 /* Hosts and disks exist, start times are finite and >= 0. */
 int vs_boot_plan_check(const vs_scenario *sc, const vs_boot_req *plan, size_t n);

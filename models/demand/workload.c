@@ -88,7 +88,7 @@ int vs_workload_resolve_forecast(vs_scenario *sc)
   }
   for (size_t i = 0; i < nh; i++)
     if (hours[i].vms > 0)
-      pts[k++] = (vs_demand_point){hours[i].hour * 3600.0, hours[i].vms, 0};
+      pts[k++] = (vs_demand_point){.ready_by_s = hours[i].hour * 3600.0, .vms = hours[i].vms, .cls = 0};
   if (k > 0 && sc->workload.earliest_start_s >= pts[0].ready_by_s) {
     char a[32], b[32];
     error = vs_error_set(VS_EINPUT, "%s: workload.earliest_start: %s is not before the first forecast deadline %s "
@@ -105,6 +105,8 @@ int vs_workload_resolve_forecast(vs_scenario *sc)
   sc->workload.points = pts;
   sc->workload.len = k;
   pts = NULL;
+  /* Classes given by share split each forecast hour among them. */
+  error = vs_scenario_apply_shares(sc);
 cleanup:
   free(pts);
   free(hours);

@@ -52,11 +52,14 @@ static double hdd_peak_Bps(const vs_scenario *sc)
   return best;
 }
 
-static void bound(const vs_scenario *sc, double total_read_B, double hdd_Bps, vs_capacity_bound *out)
+double vs_capacity_fixed_cpu_f(const vs_scenario *sc, int cls, double read_B)
 {
-  /* Fixed CPU work only: busy_cpu scales with how long boots take, so it
-   * bounds nothing from below. */
-  double cpu_f = total_read_B * (sc->boot.io_cpu_fpB + sc->boot.cpu_work_f / sc->boot.read_B);
+  const vs_boot_profile *b = &sc->classes[cls].boot;
+  return read_B * (b->io_cpu_fpB + b->cpu_work_f / b->read_B);
+}
+
+static void bound(const vs_scenario *sc, double total_read_B, double cpu_f, double hdd_Bps, vs_capacity_bound *out)
+{
   memset(out, 0, sizeof(*out));
   out->hdd_s = total_read_B / (vs_scenario_total_hdds(sc) * hdd_Bps);
   if (sc->storage.kind == VS_STORAGE_NAS)
@@ -66,12 +69,14 @@ static void bound(const vs_scenario *sc, double total_read_B, double hdd_Bps, vs
   out->by = out->bound_s == out->hdd_s ? "HDDs" : out->bound_s == out->link_s ? "uplinks" : "CPU";
 }
 
-void vs_capacity_storm_free_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out)
+void vs_capacity_storm_free_bound(const vs_scenario *sc, double total_read_B, double total_cpu_f,
+                                  vs_capacity_bound *out)
 {
-  bound(sc, total_read_B, vs_capacity_hdd_stormfree_Bps(sc, NULL), out);
+  bound(sc, total_read_B, total_cpu_f, vs_capacity_hdd_stormfree_Bps(sc, NULL), out);
 }
 
-void vs_capacity_physical_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out)
+void vs_capacity_physical_bound(const vs_scenario *sc, double total_read_B, double total_cpu_f,
+                                vs_capacity_bound *out)
 {
-  bound(sc, total_read_B, hdd_peak_Bps(sc), out);
+  bound(sc, total_read_B, total_cpu_f, hdd_peak_Bps(sc), out);
 }

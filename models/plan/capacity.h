@@ -9,7 +9,8 @@
 /* Measured by a threshold search. */
 typedef struct {
   int threshold;     /* the boot-storm threshold (concurrent boots) */
-  double boot_s;     /* one VM booting alone */
+  double boot_s;     /* one VM booting alone (the workload's main class) */
+  double class_boot_s[VS_MAX_CLASSES]; /* one VM of each class alone */
   double wave_s;     /* `threshold` VMs booted together: all ready after */
   double vm_io_Bps;  /* one VM's unloaded boot I/O rate */
 } vs_capacity;
@@ -32,10 +33,16 @@ typedef struct {
 /* Storm-free: every HDD at its best rate among the reader counts whose
  * slowdown stays within storm.max_slowdown. A schedule that is not a storm
  * cannot beat it; a storm can. */
-void vs_capacity_storm_free_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out);
+void vs_capacity_storm_free_bound(const vs_scenario *sc, double total_read_B, double total_cpu_f,
+                                  vs_capacity_bound *out);
 /* Physical: every HDD at the best point of its concurrency curve, every
  * uplink full, every core busy with the boots' fixed work. No schedule can
  * beat it. */
-void vs_capacity_physical_bound(const vs_scenario *sc, double total_read_B, vs_capacity_bound *out);
+void vs_capacity_physical_bound(const vs_scenario *sc, double total_read_B, double total_cpu_f,
+                                vs_capacity_bound *out);
+/* The fixed CPU work (guest work and I/O handling, not busy_cpu) of a VM of
+ * class `cls` that read `read_B` bytes; busy_cpu scales with how long a boot
+ * takes, so it bounds nothing from below. */
+double vs_capacity_fixed_cpu_f(const vs_scenario *sc, int cls, double read_B);
 
 #endif

@@ -39,9 +39,16 @@ static vs_schedule *schedule_new(const vs_scenario *sc, const vs_policy *p)
     for (int v = 0; v < sc->workload.points[p_i].vms; v++, i++) {
       s->entries[i].vm = (int)i;
       s->entries[i].point = (int)p_i;
+      s->entries[i].cls = sc->workload.points[p_i].cls;
       s->entries[i].ready_by_s = sc->workload.points[p_i].ready_by_s;
     }
   return s;
+}
+
+/* One VM of the class alone (the main class's when the class was not measured). */
+static double class_boot_s(const vs_capacity *cap, int cls)
+{
+  return cap->class_boot_s[cls] > 0 ? cap->class_boot_s[cls] : cap->boot_s;
 }
 
 /* Whole minutes a wave needs (the paper boots one wave per minute). */
@@ -142,7 +149,7 @@ static void build_baseline(vs_schedule *s, const vs_scenario *sc, const vs_capac
       vs_schedule_entry *e = &s->entries[i];
       e->lane = -1;
       e->start_s = start;
-      e->expected_ready_s = start + cap->boot_s;
+      e->expected_ready_s = start + class_boot_s(cap, e->cls);
       vs_placement_vm(sc, v, d->vms, &e->host, &e->disk);
     }
   }
@@ -250,7 +257,7 @@ int vs_schedule_build(const vs_scenario *sc, const vs_capacity *cap, const vs_po
       goto cleanup;
     }
     for (size_t i = 0; i < s->n; i++)
-      dur[i] = cap->boot_s;
+      dur[i] = class_boot_s(cap, s->entries[i].cls);
     if ((rc = plan_jit(s, sc, dur)) != VS_OK)
       goto cleanup;
     break;
@@ -326,7 +333,7 @@ vs_boot_req *vs_schedule_plan(const vs_schedule *s, double *origin_s)
     first = fmin(first, s->entries[i].start_s);
   for (size_t i = 0; i < s->n; i++)
     plan[i] = (vs_boot_req){.vm = s->entries[i].vm, .host = s->entries[i].host, .disk = s->entries[i].disk,
-                            .start_s = s->entries[i].start_s - first};
+                            .cls = s->entries[i].cls, .start_s = s->entries[i].start_s - first};
   *origin_s = s->n ? first : 0;
   return plan;
 }
@@ -341,23 +348,24 @@ vs_boot_limits vs_schedule_limits(const vs_schedule *s)
 int vs_schedule_write_csv(const vs_schedule *s, const vs_scenario *sc, FILE *f)
 {
   char host[32], disk[48], start[40], by[40], exp[40];
-  fprintf(f, "vm,host,disk,start,ready_by,expected_ready\n");
+  fprintf(f, "vm,host,disk,start,ready_by,expected_ready,class\n");
   for (size_t i = 0; i < s->n; i++) {
     const vs_schedule_entry *e = &s->entries[i];
-    fprintf(f, "%d,%s,%s,%s,%s,%s\n", e->vm, vs_placement_host_name(e->host, host, sizeof(host)),
+    fprintf(f, "%d,%s,%s,%s,%s,%s,%s\n", e->vm, vs_placement_host_name(e->host, host, sizeof(host)),
             vs_placement_disk_name(sc, e->disk, disk, sizeof(disk)), vs_clock_format_ms(e->start_s, start, sizeof(start)),
-            vs_clock_format_ms(e->ready_by_s, by, sizeof(by)), vs_clock_format_ms(e->expected_ready_s, exp, sizeof(exp)));
+            vs_clock_format_ms(e->ready_by_s, by, sizeof(by)), vs_clock_format_ms(e->expected_ready_s, exp, sizeof(exp)),
+            sc->classes[e->cls].name);
   }
   return ferror(f) ? vs_error_set(VS_EIO, "write failed") : VS_OK;
 }
 
-#define CSV_FIELDS 6
+#define CSV_FIELDS 7
 
 static int read_row(vs_csv *csv, char **f, size_t n, const vs_scenario *sc, vs_schedule_entry *e)
 {
   long vm;
   if (n < 5 || n > CSV_FIELDS)
-    return vs_csv_error(csv, "%zu fields (expected vm,host,disk,start,ready_by[,expected_ready])", n);
+    return vs_csv_error(csv, "%zu fields (expected vm,host,disk,start,ready_by[,expected_ready[,class]])", n);
   if (vs_parse_long(f[0], &vm) != VS_OK || vm < 0 || vm > 100000000)
     return vs_csv_error(csv, "vm '%s' is not a VM number >= 0", f[0]);
   e->vm = (int)vm;
@@ -368,8 +376,16 @@ static int read_row(vs_csv *csv, char **f, size_t n, const vs_scenario *sc, vs_s
   if (vs_unit_parse(f[4], VS_UNIT_CLOCK, &e->ready_by_s) != VS_OK)
     return vs_csv_error(csv, "ready_by: %s", vs_error_last());
   e->expected_ready_s = e->ready_by_s;
-  if (n == CSV_FIELDS && f[5][0] && vs_unit_parse(f[5], VS_UNIT_CLOCK, &e->expected_ready_s) != VS_OK)
+  if (n >= 6 && f[5][0] && vs_unit_parse(f[5], VS_UNIT_CLOCK, &e->expected_ready_s) != VS_OK)
     return vs_csv_error(csv, "expected_ready: %s", vs_error_last());
+  e->cls = -1; /* from its deadline, below */
+  if (n == 7 && f[6][0]) {
+    for (size_t c = 0; c < sc->n_classes; c++)
+      if (!strcmp(sc->classes[c].name, f[6]))
+        e->cls = (int)c;
+    if (e->cls < 0)
+      return vs_csv_error(csv, "class '%s' is not a desktop class of this scenario", f[6]);
+  }
   return VS_OK;
 }
 
@@ -434,14 +450,19 @@ int vs_schedule_read_csv(const char *path, const vs_scenario *sc, vs_schedule **
   }
   if ((rc = check_unique(path, s)) != VS_OK)
     goto cleanup;
-  /* Group VMs by deadline as points, for per-deadline reporting. */
+  /* Group VMs by deadline (and class) as points, for per-deadline reporting;
+   * a row without a class takes its deadline's. */
   for (size_t i = 0; i < s->n; i++) {
-    int point = 0;
-    for (size_t p_i = 0; p_i < sc->workload.len; p_i++)
-      if (fabs(sc->workload.points[p_i].ready_by_s - s->entries[i].ready_by_s) < 0.5)
+    vs_schedule_entry *e = &s->entries[i];
+    int point = -1;
+    for (size_t p_i = 0; p_i < sc->workload.len && point < 0; p_i++)
+      if (fabs(sc->workload.points[p_i].ready_by_s - e->ready_by_s) < 0.5 &&
+          (e->cls < 0 || sc->workload.points[p_i].cls == e->cls))
         point = (int)p_i;
-    s->entries[i].point = point;
-    s->entries[i].lane = -1;
+    e->point = point < 0 ? 0 : point;
+    if (e->cls < 0)
+      e->cls = point < 0 || !sc->workload.len ? 0 : sc->workload.points[point].cls;
+    e->lane = -1;
   }
   qsort(s->entries, s->n, sizeof(*s->entries), by_start);
   *out = s;

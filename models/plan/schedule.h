@@ -14,6 +14,7 @@
 
 typedef struct {
   int vm, host, disk;
+  int cls;                 /* desktop class */
   int point;               /* index of its demand point */
   int lane;                /* jit lane / wave slot it follows (-1: none) */
   double start_s;          /* s since midnight */
@@ -53,9 +54,10 @@ int vs_schedule_copy(const vs_schedule *s, vs_schedule **out);
 vs_boot_req *vs_schedule_plan(const vs_schedule *s, double *origin_s);
 vs_boot_limits vs_schedule_limits(const vs_schedule *s);
 
-/* Schedule CSV: vm,host,disk,start,ready_by,expected_ready (times
+/* Schedule CSV: vm,host,disk,start,ready_by,expected_ready,class (times
  * HH:MM:SS.mmm -- whole seconds are read too -- host/disk as names such as
- * host-3 and nas-0-hdd-4). Written and read back, a schedule is the same. */
+ * host-3 and nas-0-hdd-4; class by name, or taken from the row's deadline
+ * when absent). Written and read back, a schedule is the same. */
 int vs_schedule_write_csv(const vs_schedule *s, const vs_scenario *sc, FILE *f);
 /* Read one back; errors are "FILE:LINE: what is wrong" (VS_EINPUT). */
 int vs_schedule_read_csv(const char *path, const vs_scenario *sc, vs_schedule **out);

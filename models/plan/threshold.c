@@ -93,7 +93,7 @@ static int step(search *s, int k, unsigned *limits)
     return rc;
   if (k == 1) {
     res->unloaded_boot_s = st->m.all_ready_s;
-    res->vm_io_Bps = st->m.all_ready_s > 0 ? s->sc->boot.read_B / st->m.all_ready_s : 0;
+    res->vm_io_Bps = st->m.all_ready_s > 0 ? st->m.read_B / st->m.all_ready_s : 0;
   }
   st->max_per_disk = vs_placement_max_per_disk(s->sc, k);
   st->max_per_link = vs_placement_max_per_link(s->sc, k);

@@ -22,6 +22,7 @@ enum { VS_LIMIT_CPU = 1, VS_LIMIT_HDD = 2, VS_LIMIT_LINK = 4, VS_LIMIT_SLOWDOWN 
 /* What one simulation of k simultaneous boots measured. */
 typedef struct {
   double all_ready_s, mean_ready_s, peak_cpu_util, mean_disk_MBps, peak_link_util;
+  double read_B;  /* read by the k VMs together */
   int not_ready; /* live: VMs that never became ready (the step failed) */
 } vs_threshold_measure;
 

@@ -41,9 +41,9 @@ static int deadline_reports(vs_validation *v, const vs_schedule *s, const double
 }
 
 int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, const vs_boot_result *r,
-                double unloaded_boot_s, vs_validation *v)
+                const vs_capacity *cap, vs_validation *v)
 {
-  double *late = NULL, *ready_abs = NULL;
+  double *late = NULL, *ready_abs = NULL, cpu_f = 0;
   int rc = VS_OK;
 
   memset(v, 0, sizeof(*v));
@@ -56,8 +56,13 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
     goto cleanup;
   }
   v->first_start_s = INFINITY;
+  v->n_classes = sc->n_classes;
   for (size_t i = 0; i < s->n; i++) {
     const vs_schedule_entry *e = &s->entries[i];
+    vs_class_report *c = &v->classes[e->cls];
+    double alone = cap->class_boot_s[e->cls] > 0 ? cap->class_boot_s[e->cls] : cap->boot_s;
+    c->vms++;
+    cpu_f += vs_capacity_fixed_cpu_f(sc, e->cls, r->read_B[i]);
     v->first_start_s = fmin(v->first_start_s, origin + r->started_s[i]);
     if (isnan(r->ready_s[i])) {
       /* A live VM that never became ready: late, by an unknown amount. */
@@ -70,12 +75,20 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
     late[i] = fmax(0, ready_abs[i] - e->ready_by_s);
     if (late[i] > 1e-6)
       v->late_vms++;
+    else
+      c->on_time++;
+    double idle = fmax(0, e->ready_by_s - ready_abs[i]) / 60.0;
     v->max_lateness_s = fmax(v->max_lateness_s, late[i]);
-    v->idle_vm_minutes += fmax(0, e->ready_by_s - ready_abs[i]) / 60.0;
+    c->max_lateness_s = fmax(c->max_lateness_s, late[i]);
+    v->idle_vm_minutes += idle;
+    c->idle_vm_minutes += idle;
     v->powered_vm_minutes += (fmax(ready_abs[i], e->ready_by_s) - (origin + r->started_s[i])) / 60.0;
     v->last_ready_s = fmax(v->last_ready_s, ready_abs[i]);
-    if (unloaded_boot_s > 0)
-      v->slowest_boot_ratio = fmax(v->slowest_boot_ratio, (r->ready_s[i] - r->started_s[i]) / unloaded_boot_s);
+    if (alone > 0) {
+      double ratio = (r->ready_s[i] - r->started_s[i]) / alone;
+      v->slowest_boot_ratio = fmax(v->slowest_boot_ratio, ratio);
+      c->slowest_boot_ratio = fmax(c->slowest_boot_ratio, ratio);
+    }
   }
   qsort(late, s->n, sizeof(*late), by_double);
   v->p95_lateness_s = s->n ? late[(size_t)ceil(0.95 * (double)s->n) - 1] : 0;
@@ -85,8 +98,8 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
   v->peak_cpu_util = r->peak_cpu_util;
   v->storm = v->slowest_boot_ratio > sc->storm.max_slowdown;
   v->makespan_s = s->n ? v->last_ready_s - v->first_start_s : 0;
-  vs_capacity_storm_free_bound(sc, r->total_read_B, &v->storm_free);
-  vs_capacity_physical_bound(sc, r->total_read_B, &v->physical);
+  vs_capacity_storm_free_bound(sc, r->total_read_B, cpu_f, &v->storm_free);
+  vs_capacity_physical_bound(sc, r->total_read_B, cpu_f, &v->physical);
   v->storm_free_ratio = v->storm_free.bound_s > 0 ? v->makespan_s / v->storm_free.bound_s : 0;
   v->physical_ratio = v->physical.bound_s > 0 ? v->makespan_s / v->physical.bound_s : 0;
   rc = deadline_reports(v, s, ready_abs);

@@ -12,6 +12,14 @@ typedef struct {
   int vms, on_time;
 } vs_deadline_report;
 
+/* One desktop class's share of the validation. */
+typedef struct {
+  int vms, on_time;
+  double max_lateness_s;
+  double idle_vm_minutes;
+  double slowest_boot_ratio; /* slowest boot / one VM of the class alone */
+} vs_class_report;
+
 typedef struct {
   double ready_fraction;
   int late_vms;             /* including not_ready */
@@ -31,11 +39,14 @@ typedef struct {
   double storm_free_ratio, physical_ratio; /* makespan / bound */
   vs_deadline_report *deadlines; /* by time */
   size_t n_deadlines;
+  vs_class_report classes[VS_MAX_CLASSES]; /* by class, n_classes of the scenario */
+  size_t n_classes;
 } vs_validation;
 
-/* `r` is the experiment of vs_schedule_plan(s) whose t = 0 is `origin_s`. */
+/* `r` is the experiment of vs_schedule_plan(s) whose t = 0 is `origin_s`;
+ * `cap` gives each class's unloaded boot (for the storm verdict; NAN: none). */
 int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin_s, const vs_boot_result *r,
-                double unloaded_boot_s, vs_validation *out);
+                const vs_capacity *cap, vs_validation *out);
 void vs_validation_clear(vs_validation *v);
 
 #endif

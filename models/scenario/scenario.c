@@ -48,6 +48,8 @@ static const vs_bound bound_non_negative = {0.0, HUGE_VAL, 0, ">= 0"};
 
 typedef int (*vs_section_fn)(vs_loader *ld, yaml_node_t *node, vs_scenario *sc);
 
+static int default_class(vs_scenario *sc);
+
 /* ------------------------------------------------------------------------ */
 /* Messages                                                                  */
 
@@ -586,17 +588,18 @@ static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   return error;
 }
 
-static int load_boot(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+/* A boot profile; `required` says whether read must be given (a class's
+ * boot section only overrides the scenario's). */
+static int load_boot_profile(vs_loader *ld, yaml_node_t *node, vs_boot_profile *b, int required)
 {
   static const char *const keys[] = {"read", "cpu_work", "io_cpu_cost", "busy_cpu", "chunks",
                                      "jitter", NULL};
   static const vs_bound jitter = {0.0, 0.5, 0, "from 0 to 0.5"};
-  vs_boot_profile *b = &sc->boot;
   vs_section s;
   int error;
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
-      (error = get_quantity(&s, "read", VS_UNIT_BYTES, 1, &bound_positive, &b->read_B)) < 0 ||
+      (error = get_quantity(&s, "read", VS_UNIT_BYTES, required, &bound_positive, &b->read_B)) < 0 ||
       (error = get_quantity(&s, "cpu_work", VS_UNIT_WORK, 0, &bound_non_negative,
                             &b->cpu_work_f)) < 0 ||
       (error = get_quantity(&s, "io_cpu_cost", VS_UNIT_PER_BYTE, 0, &bound_non_negative,
@@ -607,6 +610,11 @@ static int load_boot(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
       (error = get_quantity(&s, "jitter", VS_UNIT_FRACTION, 0, &jitter, &b->jitter)) < 0)
     return error;
   return 0;
+}
+
+static int load_boot(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  return load_boot_profile(ld, node, &sc->boot, 1);
 }
 
 static int load_storm(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
@@ -651,37 +659,69 @@ static int load_point(vs_section *s, vs_demand_point *pt, const vs_demand_point 
   return 0;
 }
 
-static int load_demand(vs_loader *ld, yaml_node_t *seq, vs_workload *w)
+/* Room for `more` points at the end of the workload. */
+static int points_reserve(vs_workload *w, size_t more)
+{
+  vs_demand_point *grown = realloc(w->points, (w->len + more) * sizeof(*grown));
+  if (!grown)
+    return no_memory();
+  w->points = grown;
+  return 0;
+}
+
+/* A demand sequence of class `cls`, appended to the workload. */
+static int load_demand(vs_loader *ld, yaml_node_t *seq, vs_workload *w, int cls, long long *total)
 {
   static const char *const keys[] = {"ready_by", "vms", NULL};
-  size_t i, n = sequence_len(seq), old;
-  long long total = 0;
-  int error = 0;
+  size_t i, n = sequence_len(seq), old, first = w->len;
+  int error;
 
-  if (!(w->points = calloc(n, sizeof(*w->points))))
-    return no_memory();
+  if ((error = points_reserve(w, n)) < 0)
+    return error;
   for (i = 0; i < n && error == 0; i++) {
     yaml_node_t *item = sequence_item(ld, seq, i);
+    vs_demand_point *pt = &w->points[w->len];
     vs_section s;
+    memset(pt, 0, sizeof(*pt));
+    pt->cls = cls;
     old = path_push_index(ld, i);
     if (!item)
       error = fail(ld, seq, NULL, "malformed sequence");
     else if ((error = section_open(&s, ld, item, keys)) == 0)
-      error = load_point(&s, &w->points[i], i ? &w->points[i - 1] : NULL, &total);
+      error = load_point(&s, pt, i ? &w->points[first + i - 1] : NULL, total);
     path_pop(ld, old);
-    w->len = i + 1;
+    w->len++;
   }
   return error;
 }
 
-static int load_single_point(vs_section *s, vs_workload *w)
+static int load_single_point(vs_section *s, vs_workload *w, int cls, long long *total)
 {
-  long long total = 0;
+  int error = points_reserve(w, 1);
+  if (error < 0)
+    return error;
+  memset(&w->points[w->len], 0, sizeof(*w->points));
+  w->points[w->len].cls = cls;
+  w->len++;
+  return load_point(s, &w->points[w->len - 1], NULL, total);
+}
 
-  if (!(w->points = calloc(1, sizeof(*w->points))))
-    return no_memory();
-  w->len = 1;
-  return load_point(s, &w->points[0], NULL, &total);
+/* A class's or the workload's own demand: vms + ready_by, or demand. */
+static int load_own_demand(vs_section *s, vs_workload *w, int cls, long long *total)
+{
+  static const char expected[] = "a sequence of {ready_by: HH:MM, vms: N} points in increasing time order";
+  yaml_node_t *seq = NULL;
+  size_t old;
+  int error;
+
+  if (!section_value(s, "demand"))
+    return load_single_point(s, w, cls, total);
+  if ((error = get_sequence(s, "demand", expected, &seq)) < 0)
+    return error;
+  old = path_push(s->ld, "demand");
+  error = load_demand(s->ld, seq, w, cls, total);
+  path_pop(s->ld, old);
+  return error;
 }
 
 /* workload.forecast: the demand of one date, from a trained usage model. */
@@ -728,46 +768,136 @@ static int load_forecast(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   return 0;
 }
 
+/* One desktop class. With `by_share` it takes a share of the workload's
+ * demand; otherwise it brings its own (vms + ready_by, or demand). */
+static int load_class(vs_loader *ld, yaml_node_t *node, vs_scenario *sc, int cls, int by_share,
+                      long long *total)
+{
+  static const char *const keys[] = {"name", "image", "vms", "ready_by", "demand", "share", "boot", NULL};
+  static const vs_bound share = {0.0, 1.0, 1, "above 0 and at most 100%"};
+  vs_vm_class *c = &sc->classes[cls];
+  vs_section s;
+  char q[VS_QUOTE_MAX + 8];
+  int error;
+
+  c->boot = sc->boot;
+  c->line = (int)node->start_mark.line + 1;
+  if ((error = section_open(&s, ld, node, keys)) < 0)
+    return error;
+  if (!section_value(&s, "name"))
+    return fail(ld, node, "name", "missing required key (expected the class's name)");
+  if ((error = get_string(&s, "name", &c->name)) < 0 || (error = get_string(&s, "image", &c->image)) < 0)
+    return error;
+  for (int i = 0; i < cls; i++)
+    if (!strcmp(sc->classes[i].name, c->name))
+      return fail(ld, section_value(&s, "name"), "name", "'%s' names two classes (first at line %d)",
+                  vs_quote(c->name, q, sizeof(q)), sc->classes[i].line);
+  if (!c->image && !(c->image = strdup(c->name)))
+    return no_memory();
+  if (section_value(&s, "boot")) {
+    size_t old = path_push(ld, "boot");
+    error = load_boot_profile(ld, section_value(&s, "boot"), &c->boot, 0);
+    path_pop(ld, old);
+    if (error < 0)
+      return error;
+  }
+  if (by_share) {
+    static const char why[] = "not allowed when the classes share the workload's demand (expected share)";
+    if ((error = reject_key(&s, "vms", why)) < 0 || (error = reject_key(&s, "ready_by", why)) < 0 ||
+        (error = reject_key(&s, "demand", why)) < 0)
+      return error;
+    return get_quantity(&s, "share", VS_UNIT_FRACTION, 1, &share, &c->share);
+  }
+  if ((error = reject_key(&s, "share",
+                          "not allowed without a demand at the workload level to share (expected vms + ready_by "
+                          "or demand)")) < 0)
+    return error;
+  if (section_value(&s, "demand") && (section_value(&s, "vms") || section_value(&s, "ready_by")))
+    return fail(ld, section_key(&s, "demand"), "demand", "more than one demand form (expected vms + ready_by, or demand)");
+  return load_own_demand(&s, &sc->workload, cls, total);
+}
+
+static int load_classes(vs_loader *ld, yaml_node_t *seq, vs_scenario *sc, int by_share, long long *total)
+{
+  size_t n = sequence_len(seq);
+  int error = 0;
+
+  if (n > VS_MAX_CLASSES)
+    return fail(ld, seq, NULL, "%zu classes (expected at most %d)", n, VS_MAX_CLASSES);
+  if (!(sc->classes = calloc(n, sizeof(*sc->classes))))
+    return no_memory();
+  for (size_t i = 0; i < n && error == 0; i++) {
+    yaml_node_t *item = sequence_item(ld, seq, i);
+    size_t old = path_push_index(ld, i);
+    sc->n_classes = i + 1;
+    error = item ? load_class(ld, item, sc, (int)i, by_share, total) : fail(ld, seq, NULL, "malformed sequence");
+    path_pop(ld, old);
+  }
+  if (error == 0 && by_share) {
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+      sum += sc->classes[i].share;
+    if (fabs(sum - 1.0) > 1e-3)
+      return fail(ld, seq, NULL, "the shares add up to %.1f%% (expected 100%%)", 100 * sum);
+  }
+  return error;
+}
+
+static int by_deadline(const void *a, const void *b)
+{
+  const vs_demand_point *x = a, *y = b;
+  if (x->ready_by_s != y->ready_by_s)
+    return x->ready_by_s < y->ready_by_s ? -1 : 1;
+  return x->cls - y->cls;
+}
+
 static int load_workload(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
-  static const char *const keys[] = {"vms", "ready_by", "demand", "forecast", "earliest_start", NULL};
-  static const char expected[] =
-      "a sequence of {ready_by: HH:MM, vms: N} points in increasing time order";
+  static const char *const keys[] = {"vms", "ready_by", "demand", "forecast", "earliest_start", "classes", NULL};
   vs_section s;
-  yaml_node_t *seq = NULL;
-  size_t old;
+  yaml_node_t *classes = NULL;
+  long long total = 0;
   int error, forms;
   char a[32], b[32];
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
       (error = get_quantity(&s, "earliest_start", VS_UNIT_CLOCK, 0, &bound_non_negative,
-                            &sc->workload.earliest_start_s)) < 0)
+                            &sc->workload.earliest_start_s)) < 0 ||
+      (error = get_sequence(&s, "classes", "a sequence of {name: ..., vms: N, ready_by: HH:MM} classes", &classes)) < 0)
     return error;
   forms = !!section_value(&s, "demand") + !!section_value(&s, "forecast") +
           !!(section_value(&s, "vms") || section_value(&s, "ready_by"));
-  if (forms == 0)
-    return fail(ld, node, NULL, "no workload given (expected vms + ready_by, demand, or forecast)");
+  if (forms == 0 && !classes)
+    return fail(ld, node, NULL, "no workload given (expected vms + ready_by, demand, forecast, or classes)");
   if (forms > 1) {
     const char *second = section_value(&s, "forecast") ? "forecast" : "demand";
     return fail(ld, section_key(&s, second), second,
                 "more than one workload form (expected either vms + ready_by, demand, or forecast)");
   }
+  /* Classes bring their own demand, or share the workload's (forms == 1). */
+  if (classes) {
+    size_t old = path_push(ld, "classes");
+    error = load_classes(ld, classes, sc, forms == 1, &total);
+    path_pop(ld, old);
+    if (error < 0)
+      return error;
+  }
   if (section_value(&s, "forecast"))
     return load_child(&s, "forecast", 1, load_forecast, sc);
-  if (!section_value(&s, "demand"))
-    error = load_single_point(&s, &sc->workload);
-  else if ((error = get_sequence(&s, "demand", expected, &seq)) >= 0) {
-    old = path_push(ld, "demand");
-    error = load_demand(ld, seq, &sc->workload);
-    path_pop(ld, old);
-  }
-  if (error < 0)
+  if (forms == 1 && (error = load_own_demand(&s, &sc->workload, 0, &total)) < 0)
     return error;
-  if (sc->workload.earliest_start_s >= sc->workload.points[0].ready_by_s)
-    return fail(ld, section_value(&s, "earliest_start"), "earliest_start",
-                "%s is not before the first deadline %s (expected an earlier time)",
+  if ((error = vs_scenario_apply_shares(sc)) < 0)
+    return error;
+  qsort(sc->workload.points, sc->workload.len, sizeof(*sc->workload.points), by_deadline);
+  if (sc->workload.earliest_start_s >= sc->workload.points[0].ready_by_s) {
+    /* Without an earliest_start the day starts at 00:00: a deadline at
+     * midnight leaves no time to boot. */
+    yaml_node_t *at = section_value(&s, "earliest_start");
+    return fail(ld, at ? at : node, at ? "earliest_start" : NULL,
+                "%s is not before the first deadline %s (expected an earlier earliest_start, or a later deadline)",
                 vs_clock_format(sc->workload.earliest_start_s, a, sizeof(a)),
                 vs_clock_format(sc->workload.points[0].ready_by_s, b, sizeof(b)));
+  }
   return 0;
 }
 
@@ -1031,7 +1161,7 @@ int vs_scenario_load_buffer(vs_scenario **out, const char *buf, size_t len, cons
     goto cleanup;
   }
   set_defaults(sc);
-  if ((error = parse_document(&ld, sc, buf ? buf : "", len)) < 0)
+  if ((error = parse_document(&ld, sc, buf ? buf : "", len)) < 0 || (error = default_class(sc)) < 0)
     goto cleanup;
   *out = sc;
   sc = NULL;
@@ -1113,6 +1243,11 @@ void vs_scenario_free(vs_scenario *sc)
 {
   if (!sc)
     return;
+  for (size_t i = 0; i < sc->n_classes; i++) {
+    free(sc->classes[i].name);
+    free(sc->classes[i].image);
+  }
+  free(sc->classes);
   free(sc->path);
   free(sc->name);
   free(sc->description);
@@ -1128,6 +1263,63 @@ void vs_scenario_free(vs_scenario *sc)
   free(sc->real.uris);
   free(sc->real.image_dir);
   free(sc);
+}
+
+/* A workload without classes has one: "default", with the scenario's boot. */
+static int default_class(vs_scenario *sc)
+{
+  if (sc->n_classes)
+    return 0;
+  if (!(sc->classes = calloc(1, sizeof(*sc->classes))) || !(sc->classes[0].name = strdup("default")) ||
+      !(sc->classes[0].image = strdup("default")))
+    return no_memory();
+  sc->n_classes = 1;
+  sc->classes[0].boot = sc->boot;
+  return 0;
+}
+
+typedef struct {
+  double frac;
+  int cls;
+} share_rest;
+
+static int by_remainder(const void *a, const void *b)
+{
+  const share_rest *x = a, *y = b;
+  return x->frac != y->frac ? (x->frac > y->frac ? -1 : 1) : x->cls - y->cls;
+}
+
+int vs_scenario_apply_shares(vs_scenario *sc)
+{
+  vs_workload *w = &sc->workload;
+  size_t n = 0, c = sc->n_classes;
+  vs_demand_point *split;
+
+  if (c == 0 || sc->classes[0].share <= 0 || !w->len)
+    return 0;
+  if (!(split = calloc(w->len * c, sizeof(*split))))
+    return no_memory();
+  for (size_t p = 0; p < w->len; p++) {
+    share_rest rem[VS_MAX_CLASSES];
+    int given = 0, counts[VS_MAX_CLASSES];
+    for (size_t k = 0; k < c; k++) {
+      double exact = w->points[p].vms * sc->classes[k].share;
+      counts[k] = (int)floor(exact);
+      given += counts[k];
+      rem[k] = (share_rest){exact - counts[k], (int)k};
+    }
+    /* Largest remainders: the classes' VMs add up to the point's. */
+    qsort(rem, c, sizeof(*rem), by_remainder);
+    for (size_t k = 0; given < w->points[p].vms; k = (k + 1) % c, given++)
+      counts[rem[k].cls]++;
+    for (size_t k = 0; k < c; k++)
+      if (counts[k] > 0)
+        split[n++] = (vs_demand_point){w->points[p].ready_by_s, counts[k], (int)k, w->points[p].line};
+  }
+  free(w->points);
+  w->points = split;
+  w->len = n;
+  return 0;
 }
 
 int vs_scenario_total_hdds(const vs_scenario *sc)

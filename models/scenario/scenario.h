@@ -61,10 +61,22 @@ typedef struct {
 } vs_storm_policy;
 
 typedef struct {
-  double ready_by_s;        /* seconds since midnight */
+  double ready_by_s;      /* seconds since midnight */
   int vms;                /* VMs that must be ready by then, >= 1 */
+  int cls;                /* their desktop class (index into vs_scenario.classes) */
   int line;               /* source line, for messages */
 } vs_demand_point;
+
+/* A desktop class: VMs of one golden image and boot profile. A workload
+ * without `classes` has one class, "default", with the scenario's boot. */
+#define VS_MAX_CLASSES 16
+typedef struct {
+  char *name;
+  char *image;            /* its golden image (default: the class name) */
+  vs_boot_profile boot;   /* the scenario's boot section with the class's overrides */
+  double share;           /* of the workload's demand, 0..1 (classes given by share); 0 otherwise */
+  int line;
+} vs_vm_class;
 
 /* A workload taken from a usage forecast (resolved into demand points by
  * models/demand/workload.h, which commands load scenarios through). */
@@ -76,7 +88,7 @@ typedef struct {
 } vs_forecast_ref;
 
 typedef struct {
-  vs_demand_point *points; /* sorted by ready_by; NULL/0 = no workload given */
+  vs_demand_point *points; /* sorted by ready_by, then class; NULL/0 = no workload given */
   size_t len;
   double earliest_start_s;   /* s since midnight: no VM may be powered on before (default 0) */
   vs_forecast_ref *forecast; /* non-NULL: points come from a forecast (demand/workload.h) */
@@ -117,6 +129,8 @@ typedef struct vs_scenario {
   vs_workload workload;
   vs_energy energy;
   vs_real_config real;
+  vs_vm_class *classes;   /* at least one */
+  size_t n_classes;
 } vs_scenario;
 
 /* Load and validate a scenario file. On error returns VS_EINPUT (or VS_EIO for
@@ -126,6 +140,11 @@ int vs_scenario_load(vs_scenario **out, const char *path);
 /* Same, from a memory buffer; `name` stands in for the file name in messages. */
 int vs_scenario_load_buffer(vs_scenario **out, const char *buf, size_t len, const char *name);
 void vs_scenario_free(vs_scenario *sc);
+
+/* Split every demand point among classes given by share (largest
+ * remainders, so the counts add up); a no-op otherwise. The loader calls it,
+ * and so does whatever replaces the demand points (a forecast). */
+int vs_scenario_apply_shares(vs_scenario *sc);
 
 /* Derived quantities. */
 int vs_scenario_total_hdds(const vs_scenario *sc);   /* across all NAS or hosts */
