@@ -7,16 +7,19 @@
 #include "report/series.h"
 #include "report/text.h"
 #include "study/threshold.h"
+#include "study_opts.h"
 
 typedef struct {
   const vs_scenario *sc;
   int vms;
-  vs_boot_result *result;
+  vs_study_repeat repeat;
+  vs_boot_result **runs; /* repeat.n of them; runs[0] is reported */
 } boot_args;
 
 static void help(FILE *out)
 {
-  fprintf(out, "usage: vdistorm boot [SCENARIO] [--vms K] [--json] [-o DIR] [--no-save] [-q] [-v]\n\n"
+  fprintf(out, "usage: vdistorm boot [SCENARIO] [--vms K] [--repeat N [--seed S]] [--json] [-o DIR] [--no-save]\n"
+               "                     [-q] [-v]\n\n"
                "Simulate K VMs powered on at the same moment on the scenario's hardware and\n"
                "report when they are ready, host CPU, disk and uplink use.\n\n"
                "  --vms K      VMs booted at once (default: the scenario's workload total)\n"
@@ -25,6 +28,7 @@ static void help(FILE *out)
                "                mean_disk_MBps, peak_link_util, ...}\n"
                "  -o DIR       write summary.json and CSV time series into DIR\n"
                "               (default results/runs/<scenario>-<timestamp>/)\n"
+               VS_REPEAT_HELP
                "  --no-save    write no result folder\n"
                "  -q, -v       quiet (no progress) / SimGrid's own log\n");
 }
@@ -32,43 +36,64 @@ static void help(FILE *out)
 static int study(vs_backend *b, void *payload)
 {
   boot_args *a = payload;
-  return vs_study_boot_at_once(b, a->vms, &a->result);
+  return vs_study_boot_at_once(b, a->vms, &a->repeat, a->runs);
+}
+
+static void spread(const boot_args *a, vs_stats *s)
+{
+  double t[1000];
+  for (int r = 0; r < a->repeat.n; r++)
+    t[r] = a->runs[r]->all_ready_s;
+  vs_stats_of(t, (size_t)a->repeat.n, s);
 }
 
 static cJSON *summary(void *payload)
 {
   boot_args *a = payload;
-  cJSON *j = vs_json_boot(a->result);
+  cJSON *j = vs_json_boot(a->runs[0]);
   cJSON_AddStringToObject(j, "scenario", a->sc->name);
+  if (a->repeat.n > 1) {
+    vs_stats s;
+    spread(a, &s);
+    cJSON_AddItemToObject(j, "repeat", vs_json_repeat(&a->repeat, "all_ready_s", &s));
+  }
   return j;
 }
 
 static void text(void *payload)
 {
   boot_args *a = payload;
-  vs_text_boot(stdout, a->sc, a->result);
+  vs_text_boot(stdout, a->sc, a->runs[0]);
+  if (a->repeat.n > 1) {
+    vs_stats s;
+    spread(a, &s);
+    vs_text_spread(stdout, "all ready", &s);
+  }
 }
 
 static int write_series(vs_outdir *d, void *payload)
 {
   boot_args *a = payload;
-  return vs_series_write_boot(d, "", a->sc, a->result);
+  return vs_series_write_boot(d, "", a->sc, a->runs[0]);
 }
 
 static int option(void *ctx, int opt, const char *arg)
 {
   boot_args *a = ctx;
   if (opt != 'K')
-    return 0;
+    return vs_repeat_option(&a->repeat, opt, arg);
   int rc = vs_cli_int_arg("--vms", arg, 1, 1000000, &a->vms);
   return rc < 0 ? rc : 1;
 }
 
 static int run(int argc, char **argv)
 {
-  static const struct option options[] = {{"vms", required_argument, NULL, 'K'}, {0}};
+  static const struct option options[] = {{"vms", required_argument, NULL, 'K'},
+                                          {"repeat", required_argument, NULL, VS_OPT_REPEAT},
+                                          {"seed", required_argument, NULL, VS_OPT_SEED},
+                                          {0}};
   vs_cli_common o = VS_CLI_COMMON_INIT;
-  boot_args a = {0};
+  boot_args a = {.repeat = VS_STUDY_REPEAT_INIT};
   vs_cli_spec spec = {.cmd = &vs_cmd_boot, .options = options, .on_option = option, .ctx = &a, .common = 1,
                       .positional = 1};
   vs_scenario *sc = NULL;
@@ -86,12 +111,20 @@ static int run(int argc, char **argv)
     goto cleanup;
   }
   a.sc = sc;
+  if (!a.repeat.seeded)
+    a.repeat.seed = sc->seed;
+  if (!(a.runs = calloc((size_t)a.repeat.n, sizeof(*a.runs)))) {
+    rc = vs_error_set(VS_ENOMEM, "out of memory");
+    goto cleanup;
+  }
   progress = vs_cli_progress_new(&o);
   vs_cli_progress_phase(progress, "%d VMs booting at once", a.vms);
   rc = vs_cli_run_job(&o, sc, progress,
                       &(vs_cli_job){.study = study, .summary = summary, .text = text, .write = write_series}, &a);
 cleanup:
-  vs_boot_result_free(a.result);
+  for (int r = 0; a.runs && r < a.repeat.n; r++)
+    vs_boot_result_free(a.runs[r]);
+  free(a.runs);
   vs_scenario_free(sc);
   return rc == VS_OK ? VS_EXIT_OK : vs_cli_fail(rc);
 }

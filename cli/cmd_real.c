@@ -14,7 +14,7 @@
 #include "report/text.h"
 #include "study/schedule.h"
 #include "study/threshold.h"
-#include "threshold_opts.h"
+#include "study_opts.h"
 
 enum { OPT_VMS = VS_OPT_FIRST_OWN, OPT_SCHEDULE, OPT_DISK_SIZE };
 
@@ -23,11 +23,13 @@ typedef struct {
   const vs_scenario *sc;
   int vms;
   vs_threshold_options topts;
+  vs_study_repeat repeat;
+  vs_boot_result **runs;        /* boot: repeat.n runs */
   const char *schedule_path;
   const char *image_out;
   double disk_size_B;
   vs_cli_progress *progress;
-  vs_boot_result *result;       /* boot */
+  vs_boot_result *result;       /* boot: runs[0] */
   vs_study_threshold threshold; /* threshold */
   vs_study_schedule run;        /* run */
   vs_schedule *given;
@@ -38,8 +40,9 @@ static void help(FILE *out)
 {
   fprintf(out,
           "usage: vdistorm real image [-o DIR] [--disk-size SIZE]\n"
-          "       vdistorm real boot SCENARIO --vms K [--json] [-o DIR] [--no-save] [-q]\n"
-          "       vdistorm real threshold SCENARIO [--max-k N] [--extra N] [--json] [-o DIR] [--no-save] [-q]\n"
+          "       vdistorm real boot SCENARIO --vms K [--repeat N] [--json] [-o DIR] [--no-save] [-q]\n"
+          "       vdistorm real threshold SCENARIO [--max-k N] [--extra N] [--repeat N [--trip-share X]]\n"
+          "                                        [--json] [-o DIR] [--no-save] [-q]\n"
           "       vdistorm real run SCENARIO --schedule FILE.csv [--json] [-o DIR] [--no-save] [-q]\n\n"
           "Boot real VMs through libvirt/QEMU, as the scenario's real: section says\n"
           "(URIs, kvm or qemu, memory, working set, linked clones or full copies), and\n"
@@ -52,6 +55,8 @@ static void help(FILE *out)
           "  threshold      boot k = 1, 2, ... at once until a limit trips (the paper's\n"
           "                 experiment, live); --max-k N (default 6), --extra N steps past\n"
           "                 the first trip (default 1)\n"
+          "  --repeat N     N real runs of each experiment: mean, p5, p95 and the 95 %% interval\n"
+          "                 of the all-ready time (JSON: \"repeat\"); other keys hold the first run\n"
           "  run            execute a schedule CSV (as 'vdistorm schedule --csv' writes it;\n"
           "                 the first start is t = 0) and validate it\n"
           "  --json         one JSON object on stdout: the keys of the simulating command\n"
@@ -91,7 +96,7 @@ static int study(vs_backend *b, void *payload)
 {
   real_args *a = payload;
   if (!strcmp(a->sub, "threshold"))
-    return vs_study_threshold_run(&a->threshold, b, &a->topts);
+    return vs_study_threshold_run(&a->threshold, b, &a->topts, &a->repeat);
   if (!strcmp(a->sub, "run")) {
     /* Validation compares with one VM alone: its time is the schedule's estimate. */
     a->cap.boot_s = NAN;
@@ -101,7 +106,17 @@ static int study(vs_backend *b, void *payload)
     a->given = NULL;
     return vs_study_schedule_given(&a->run, b, &a->cap, s);
   }
-  return vs_study_boot_at_once(b, a->vms, &a->result);
+  int rc = vs_study_boot_at_once(b, a->vms, &a->repeat, a->runs);
+  a->result = a->runs[0];
+  return rc;
+}
+
+static void spread(const real_args *a, vs_stats *s)
+{
+  double t[1000];
+  for (int r = 0; r < a->repeat.n; r++)
+    t[r] = a->runs[r]->all_ready_s;
+  vs_stats_of(t, (size_t)a->repeat.n, s);
 }
 
 static int write_outputs(vs_outdir *d, void *payload)
@@ -136,6 +151,11 @@ static cJSON *summary_json(void *payload)
   const vs_boot_result *r = !strcmp(a->sub, "run") ? a->run.result : a->result;
   cJSON *o = vs_json_boot(r);
   cJSON_AddStringToObject(o, "scenario", a->sc->name);
+  if (!strcmp(a->sub, "boot") && a->repeat.n > 1) {
+    vs_stats s;
+    spread(a, &s);
+    cJSON_AddItemToObject(o, "repeat", vs_json_repeat(&a->repeat, "all_ready_s", &s));
+  }
   if (!strcmp(a->sub, "run"))
     cJSON_AddItemToObject(o, "validation", vs_json_validation(a->sc, &a->run.v));
   return o;
@@ -150,6 +170,11 @@ static void text(void *payload)
     vs_text_boot(stdout, a->sc, !strcmp(a->sub, "run") ? a->run.result : a->result);
     if (!strcmp(a->sub, "run"))
       vs_text_validation(stdout, a->sc, &a->run.v);
+    if (!strcmp(a->sub, "boot") && a->repeat.n > 1) {
+      vs_stats s;
+      spread(a, &s);
+      vs_text_spread(stdout, "all ready", &s);
+    }
   }
 }
 
@@ -175,6 +200,8 @@ static int option(void *ctx, int opt, const char *arg)
   int rc;
   if (!strcmp(a->sub, "threshold") && (rc = vs_threshold_option(&a->topts, opt, arg)) != 0)
     return rc;
+  if ((rc = vs_repeat_option(&a->repeat, opt, arg)) != 0)
+    return rc;
   switch (opt) {
   case OPT_VMS: return (rc = vs_cli_int_arg("--vms", arg, 1, 1000, &a->vms)) < 0 ? rc : 1;
   case OPT_SCHEDULE: a->schedule_path = arg; return 1;
@@ -196,10 +223,14 @@ static int run(int argc, char **argv)
   static const struct option image_options[] = {{"disk-size", required_argument, NULL, OPT_DISK_SIZE},
                                                 {"output", required_argument, NULL, 'o'},
                                                 {0}};
-  static const struct option boot_options[] = {{"vms", required_argument, NULL, OPT_VMS}, {0}};
+  static const struct option boot_options[] = {{"vms", required_argument, NULL, OPT_VMS},
+                                               {"repeat", required_argument, NULL, VS_OPT_REPEAT},
+                                               {"seed", required_argument, NULL, VS_OPT_SEED},
+                                               {0}};
   static const struct option run_options[] = {{"schedule", required_argument, NULL, OPT_SCHEDULE}, {0}};
   vs_cli_common o = VS_CLI_COMMON_INIT;
-  real_args a = {.topts = VS_THRESHOLD_OPTIONS_INIT, .image_out = "real/guest", .disk_size_B = 256e6};
+  real_args a = {.topts = VS_THRESHOLD_OPTIONS_INIT, .repeat = VS_STUDY_REPEAT_INIT, .image_out = "real/guest",
+                 .disk_size_B = 256e6};
   const char *sub = argc > 1 ? argv[1] : "";
   char where[32], why[600];
   vs_scenario *sc = NULL;
@@ -238,6 +269,10 @@ static int run(int argc, char **argv)
   if ((rc = vs_cli_load_scenario(&o, &sc)) != VS_OK)
     return vs_cli_fail(rc);
   a.sc = sc;
+  if (!(a.runs = calloc((size_t)a.repeat.n, sizeof(*a.runs)))) {
+    rc = vs_error_set(VS_ENOMEM, "out of memory");
+    goto cleanup;
+  }
   if (a.schedule_path && (rc = vs_schedule_read_csv(a.schedule_path, sc, &a.given)) != VS_OK)
     goto cleanup;
   a.progress = vs_cli_progress_new(&o);
@@ -255,7 +290,9 @@ static int run(int argc, char **argv)
 cleanup:
   if (rc != VS_OK)
     exit_code = vs_cli_fail(rc);
-  vs_boot_result_free(a.result);
+  for (int r = 0; a.runs && r < a.repeat.n; r++)
+    vs_boot_result_free(a.runs[r]);
+  free(a.runs);
   vs_study_threshold_clear(&a.threshold);
   vs_study_schedule_clear(&a.run);
   vs_schedule_free(a.given);

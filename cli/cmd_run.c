@@ -12,7 +12,7 @@
 #include "report/text.h"
 #include "study/schedule.h"
 #include "study/threshold.h"
-#include "threshold_opts.h"
+#include "study_opts.h"
 
 /* The policies the main job compares; the first is the recommendation. */
 static const char *const compared[] = {"jit", "braids-waves", "all-at-once"};
@@ -50,7 +50,7 @@ static int study(vs_backend *b, void *payload)
 {
   run_args *a = payload;
   int rc;
-  if ((rc = vs_study_threshold_run(&a->threshold, b, &a->topts)) != VS_OK)
+  if ((rc = vs_study_threshold_run(&a->threshold, b, &a->topts, NULL)) != VS_OK)
     return rc;
   vs_study_threshold_capacity(&a->threshold, &a->cap);
   for (size_t i = 0; a->workload && i < N_COMPARED; i++) {

@@ -12,7 +12,7 @@
 #include "report/text.h"
 #include "study/schedule.h"
 #include "study/threshold.h"
-#include "threshold_opts.h"
+#include "study_opts.h"
 
 enum { OPT_POLICY = VS_OPT_FIRST_OWN, OPT_START, OPT_CSV, OPT_VALIDATE, OPT_FULL, OPT_SCHEDULE };
 
@@ -28,6 +28,8 @@ typedef struct {
   vs_study_threshold threshold;
   vs_capacity cap;
   vs_study_schedule run;
+  vs_study_repeat repeat;
+  vs_study_schedule_spread spread;
 } sched_args;
 
 static void schedule_help(FILE *out)
@@ -57,6 +59,9 @@ static void schedule_help(FILE *out)
           "  --csv FILE    also write the schedule as CSV to FILE\n"
           "                (vm,host,disk,start,ready_by,expected_ready)\n"
           "  --full        print every VM instead of one row per minute\n"
+          "  --repeat N    with --validate: simulate the schedule N times with independent\n"
+          "                jitter and report the spread of makespan, lateness and slowest boot\n"
+          "                (JSON: validation.repeat); --seed S as for 'vdistorm boot'\n"
           "  --json        {policy, schedule[{vm,host,disk,start,ready_by}], capacity, feasible,\n"
           "                 validation{ready_fraction, late_vms, max_lateness_s, idle_vm_minutes,\n"
           "                 peak_concurrency, peak_cpu_util, storm, makespan_s, lower_bound_s,\n"
@@ -82,7 +87,7 @@ static int study(vs_backend *b, void *payload)
   int rc;
   vs_cli_progress_phase(a->progress, "measuring the hardware (threshold search)");
   vs_threshold_progress(&topts, a->progress);
-  if ((rc = vs_study_threshold_run(&a->threshold, b, &topts)) != VS_OK)
+  if ((rc = vs_study_threshold_run(&a->threshold, b, &topts, NULL)) != VS_OK)
     return rc;
   vs_study_threshold_capacity(&a->threshold, &a->cap);
   vs_cli_progress_phase(a->progress, "schedule");
@@ -91,8 +96,12 @@ static int study(vs_backend *b, void *payload)
     a->given = NULL;
     return rc;
   }
-  if (a->validate || vs_policy_is_dynamic(&a->policy))
-    return vs_study_schedule_policy(&a->run, b, &a->cap, &a->policy);
+  if (a->validate || vs_policy_is_dynamic(&a->policy)) {
+    if ((rc = vs_study_schedule_policy(&a->run, b, &a->cap, &a->policy)) != VS_OK || a->repeat.n <= 1)
+      return rc;
+    vs_cli_progress_phase(a->progress, "repeats of the validation");
+    return vs_study_schedule_repeat(&a->run, b, &a->cap, &a->repeat, &a->spread);
+  }
   return vs_schedule_build(b->sc, &a->cap, &a->policy, &a->run.sched);
 }
 
@@ -113,8 +122,18 @@ static cJSON *summary(void *payload)
 {
   sched_args *a = payload;
   cJSON *j = vs_json_schedule(a->sc, a->run.sched, &a->cap);
-  if (a->run.result)
-    cJSON_AddItemToObject(j, "validation", vs_json_validation(a->sc, &a->run.v));
+  if (a->run.result) {
+    cJSON *v = vs_json_validation(a->sc, &a->run.v);
+    if (a->repeat.n > 1) {
+      cJSON *rep = vs_json_repeat(&a->repeat, "makespan_s", &a->spread.makespan_s);
+      cJSON_AddItemToObject(rep, "late_vms", vs_json_stats(&a->spread.late_vms));
+      cJSON_AddItemToObject(rep, "ready_fraction", vs_json_stats(&a->spread.ready_fraction));
+      cJSON_AddItemToObject(rep, "slowest_boot_ratio", vs_json_stats(&a->spread.slowest_boot_ratio));
+      cJSON_AddItemToObject(rep, "idle_vm_minutes", vs_json_stats(&a->spread.idle_vm_minutes));
+      cJSON_AddItemToObject(v, "repeat", rep);
+    }
+    cJSON_AddItemToObject(j, "validation", v);
+  }
   return j;
 }
 
@@ -125,6 +144,12 @@ static void text(void *payload)
   vs_text_shortfalls(stdout, a->sc, a->run.sched);
   if (a->run.result && (a->validate || a->csv_in))
     vs_text_validation(stdout, a->sc, &a->run.v);
+  if (a->run.result && a->repeat.n > 1) {
+    vs_text_spread(stdout, "makespan", &a->spread.makespan_s);
+    printf("  over %zu runs: late VMs mean %.1f (max %.0f), slowest boot mean %.2fx (max %.2fx)\n",
+           a->spread.late_vms.n, a->spread.late_vms.mean, a->spread.late_vms.max, a->spread.slowest_boot_ratio.mean,
+           a->spread.slowest_boot_ratio.max);
+  }
 }
 
 static int write_outputs(vs_outdir *d, void *payload)
@@ -158,6 +183,8 @@ static int option(void *ctx, int opt, const char *arg)
     a->csv_out = arg;
     return 1;
   case OPT_VALIDATE: a->validate = 1; return 1;
+  case VS_OPT_REPEAT:
+  case VS_OPT_SEED: return vs_repeat_option(&a->repeat, opt, arg);
   case OPT_FULL: a->full = 1; return 1;
   case OPT_SCHEDULE:
     if (!*arg)
@@ -175,10 +202,12 @@ static int run_command(int argc, char **argv, int is_validate)
                                                    {"csv", required_argument, NULL, OPT_CSV},
                                                    {"validate", no_argument, NULL, OPT_VALIDATE},
                                                    {"full", no_argument, NULL, OPT_FULL},
+                                                   {"repeat", required_argument, NULL, VS_OPT_REPEAT},
+                                                   {"seed", required_argument, NULL, VS_OPT_SEED},
                                                    {0}};
   static const struct option validate_options[] = {{"schedule", required_argument, NULL, OPT_SCHEDULE}, {0}};
   vs_cli_common o = VS_CLI_COMMON_INIT;
-  sched_args a = {.policy = VS_POLICY_INIT};
+  sched_args a = {.policy = VS_POLICY_INIT, .repeat = VS_STUDY_REPEAT_INIT};
   vs_cli_spec spec = {.cmd = is_validate ? &vs_cmd_validate : &vs_cmd_schedule,
                       .options = is_validate ? validate_options : schedule_options, .on_option = option, .ctx = &a,
                       .common = 1, .positional = 1};
@@ -192,6 +221,8 @@ static int run_command(int argc, char **argv, int is_validate)
   if ((rc = vs_cli_load_scenario(&o, &sc)) != VS_OK)
     return vs_cli_fail(rc);
   a.sc = sc;
+  if (!a.repeat.seeded)
+    a.repeat.seed = sc->seed;
   if (!sc->workload.len && !is_validate) {
     rc = vs_error_set(VS_EINPUT, "schedule: %s: the scenario has no workload (or no demand on that date)", sc->path);
     goto cleanup;

@@ -7,11 +7,12 @@
 #include "report/series.h"
 #include "report/text.h"
 #include "study/threshold.h"
-#include "threshold_opts.h"
+#include "study_opts.h"
 
 typedef struct {
   const vs_scenario *sc;
   vs_threshold_options topts;
+  vs_study_repeat repeat;
   vs_cli_progress *progress;
   vs_study_threshold study;
 } threshold_args;
@@ -20,7 +21,8 @@ static void help(FILE *out)
 {
   fprintf(out,
           "usage: vdistorm threshold [SCENARIO] [--search auto|linear|fast] [--max-k N]\n"
-          "                          [--extra N] [--json] [-o DIR] [--no-save] [-q] [-v]\n\n"
+          "                          [--extra N] [--repeat N [--seed S] [--trip-share X]]\n"
+          "                          [--json] [-o DIR] [--no-save] [-q] [-v]\n\n"
           "Find how many VMs the hardware can boot at once before boot time collapses\n"
           "(the BRAIDS threshold): simulate k = 1, 2, ... simultaneous boots and stop at the\n"
           "first k where a limit trips:\n"
@@ -34,6 +36,9 @@ static void help(FILE *out)
           "               (default): linear up to 16, then fast\n"
           "  --max-k N    give up beyond N simultaneous boots (default 65536)\n"
           "  --extra N    simulate N more steps past the first trip, for the table (default 1)\n"
+          VS_REPEAT_HELP
+          "  --trip-share X  with --repeat: cpu and slowdown trip at k when they trip in at\n"
+          "               least this share of the runs (default 0.5)\n"
           "  --json       {threshold, limits[], steps[{k, all_ready_s, peak_cpu_util, io_MBps, ...}]}\n"
           "  -o DIR       write summary.json, steps.csv and the time series of the threshold\n"
           "               and threshold+1 steps (default results/runs/<scenario>-<timestamp>/)\n"
@@ -43,7 +48,7 @@ static void help(FILE *out)
 static int study(vs_backend *b, void *payload)
 {
   threshold_args *a = payload;
-  return vs_study_threshold_run(&a->study, b, &a->topts);
+  return vs_study_threshold_run(&a->study, b, &a->topts, &a->repeat);
 }
 
 static cJSON *summary(void *payload)
@@ -67,9 +72,10 @@ static int write_series(vs_outdir *d, void *payload)
 static int run(int argc, char **argv)
 {
   vs_cli_common o = VS_CLI_COMMON_INIT;
-  threshold_args a = {.topts = VS_THRESHOLD_OPTIONS_INIT};
-  vs_cli_spec spec = {.cmd = &vs_cmd_threshold, .options = vs_threshold_long_options, .on_option = vs_threshold_option,
-                      .ctx = &a.topts, .common = 1, .positional = 1};
+  threshold_args a = {.topts = VS_THRESHOLD_OPTIONS_INIT, .repeat = VS_STUDY_REPEAT_INIT};
+  vs_study_opts so = {.threshold = &a.topts, .repeat = &a.repeat};
+  vs_cli_spec spec = {.cmd = &vs_cmd_threshold, .options = vs_threshold_long_options, .on_option = vs_study_option,
+                      .ctx = &so, .common = 1, .positional = 1};
   vs_scenario *sc = NULL;
   int rc;
 
@@ -78,6 +84,8 @@ static int run(int argc, char **argv)
     return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
   if ((rc = vs_cli_load_scenario(&o, &sc)) != VS_OK)
     return vs_cli_fail(rc);
+  if (!a.repeat.seeded)
+    a.repeat.seed = sc->seed;
   a.sc = sc;
   a.progress = vs_cli_progress_new(&o);
   vs_threshold_progress(&a.topts, a.progress);

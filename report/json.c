@@ -78,6 +78,15 @@ cJSON *vs_json_threshold(const vs_study_threshold *t, const char *scenario)
     cJSON_AddNumberToObject(s, "slowdown", st->slowdown);
     cJSON_AddNumberToObject(s, "max_per_disk", st->max_per_disk);
     cJSON_AddItemToObject(s, "limits", limits_json(st->limits));
+    if (t->repeat.n > 1) {
+      cJSON *rep = cJSON_AddObjectToObject(s, "repeat"), *trip = cJSON_CreateObject();
+      cJSON_AddNumberToObject(rep, "n", (double)st->all_ready.n);
+      cJSON_AddItemToObject(rep, "all_ready_s", vs_json_stats(&st->all_ready));
+      cJSON_AddItemToObject(rep, "peak_cpu_util", vs_json_stats(&st->peak_cpu));
+      for (int b = 0; b < VS_LIMIT_COUNT; b++)
+        cJSON_AddNumberToObject(trip, vs_threshold_limit_name(1u << b), st->trip_share[b]);
+      cJSON_AddItemToObject(rep, "trip_share", trip);
+    }
     const vs_boot_result *r = vs_study_threshold_result(t, st->k);
     if (live && r) {
       cJSON_AddNumberToObject(s, "host_overhead_cpu_util", r->host_overhead_cpu_util);
@@ -87,6 +96,8 @@ cJSON *vs_json_threshold(const vs_study_threshold *t, const char *scenario)
     cJSON_AddItemToArray(steps, s);
   }
   cJSON_AddItemToObject(o, "steps", steps);
+  if (t->repeat.n > 1)
+    cJSON_AddItemToObject(o, "repeat", vs_json_repeat(&t->repeat, NULL, NULL));
   if (live) {
     cJSON_AddStringToObject(o, "backend", first->backend);
     cJSON_AddStringToObject(o, "domain_type", first->domain_type);
@@ -194,6 +205,32 @@ cJSON *vs_json_validation(const vs_scenario *sc, const vs_validation *v)
   }
   if (v->not_ready)
     cJSON_AddNumberToObject(o, "not_ready", v->not_ready);
+  return o;
+}
+
+cJSON *vs_json_stats(const vs_stats *s)
+{
+  cJSON *o = cJSON_CreateObject(), *ci = cJSON_CreateArray();
+  cJSON_AddNumberToObject(o, "mean", s->mean);
+  cJSON_AddNumberToObject(o, "sd", s->sd);
+  cJSON_AddNumberToObject(o, "p5", s->p5);
+  cJSON_AddNumberToObject(o, "p95", s->p95);
+  cJSON_AddNumberToObject(o, "min", s->min);
+  cJSON_AddNumberToObject(o, "max", s->max);
+  cJSON_AddItemToArray(ci, cJSON_CreateNumber(s->ci95_lo));
+  cJSON_AddItemToArray(ci, cJSON_CreateNumber(s->ci95_hi));
+  cJSON_AddItemToObject(o, "ci95", ci);
+  return o;
+}
+
+cJSON *vs_json_repeat(const vs_study_repeat *rp, const char *key, const vs_stats *s)
+{
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "n", rp->n);
+  cJSON_AddNumberToObject(o, "seed", (double)rp->seed);
+  cJSON_AddBoolToObject(o, "seeded", rp->seeded);
+  if (key && s)
+    cJSON_AddItemToObject(o, key, vs_json_stats(s));
   return o;
 }
 

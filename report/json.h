@@ -9,6 +9,7 @@
 #include "plan/schedule.h"
 #include "plan/validate.h"
 #include "report/outdir.h"
+#include "study/repeat.h"
 #include "study/threshold.h"
 
 /* One experiment: {vms, all_ready_s, mean_ready_s, ready_s[], ...}; live
@@ -19,6 +20,11 @@ cJSON *vs_json_boot(const vs_boot_result *r);
 cJSON *vs_json_threshold(const vs_study_threshold *t, const char *scenario);
 cJSON *vs_json_schedule(const vs_scenario *sc, const vs_schedule *s, const vs_capacity *cap);
 cJSON *vs_json_validation(const vs_scenario *sc, const vs_validation *v);
+
+/* {"mean","sd","p5","p95","min","max","ci95":[lo,hi]} */
+cJSON *vs_json_stats(const vs_stats *s);
+/* The "repeat" object: {"n":N,"seed":S,KEY:stats} (KEY may be NULL). */
+cJSON *vs_json_repeat(const vs_study_repeat *rp, const char *key, const vs_stats *s);
 
 /* Print on stdout (one object, one trailing newline). */
 void vs_json_print(const cJSON *obj);

@@ -33,6 +33,12 @@ void vs_text_boot(FILE *out, const vs_scenario *sc, const vs_boot_result *r)
     fprintf(out, "  peak uplink use     %8.1f %%   (busiest NAS uplink)\n", 100 * r->peak_link_util);
 }
 
+void vs_text_spread(FILE *out, const char *what, const vs_stats *s)
+{
+  fprintf(out, "  over %zu runs: %s mean %.1f s (p5 %.1f s, p95 %.1f s; 95 %% interval of the mean %.1f .. %.1f s)\n",
+          s->n, what, s->mean, s->p5, s->p95, s->ci95_lo, s->ci95_hi);
+}
+
 /* ---- threshold ---- */
 
 void vs_text_threshold_header(FILE *out, const vs_scenario *sc)

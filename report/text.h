@@ -10,6 +10,8 @@
 #include "study/threshold.h"
 
 void vs_text_boot(FILE *out, const vs_scenario *sc, const vs_boot_result *r);
+/* "  over N runs: WHAT mean X s (p5 .., p95 ..; 95 % interval of the mean [lo, hi])" */
+void vs_text_spread(FILE *out, const char *what, const vs_stats *s);
 
 /* The threshold table (header and one row per step, also used for progress). */
 void vs_text_threshold_header(FILE *out, const vs_scenario *sc);

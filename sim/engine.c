@@ -43,6 +43,7 @@
 #include <simgrid/semaphore.h>
 
 #include "core/error.h"
+#include "core/stats.h"
 #include "scenario/placement.h"
 #include "sim/sim.h"
 #include "sim/sim_internal.h"
@@ -479,7 +480,14 @@ static int by_start(const void *a, const void *b, void *vms_)
  * evenly spread, and the first VM gets exactly the nominal profile. */
 static double spread(size_t i) { return fmod(0.5 + (double)i * 0.6180339887498949, 1.0); }
 
-static double jitter_factor(double jitter, size_t i) { return 1.0 + jitter * (2.0 * spread(i) - 1.0); }
+/* A number in [0, 1) for VM `id`: the fixed sequence, or a seeded repeat's
+ * own draw; `stream` keeps the jitter and the chunk phase independent. */
+static double vm_draw(const vs_boot_variation *v, size_t id, int stream)
+{
+  if (!v->seeded)
+    return spread(id + (size_t)(7 * stream));
+  return vs_stats_uniform(v->seed, 2ULL * (unsigned long long)v->repeat + (unsigned long long)stream, id);
+}
 
 /* The result the backend interface promises, from the experiment's VMs
  * and series; the summary is computed the same way for both backends. */
@@ -533,12 +541,12 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
      * boots the same way whenever a schedule moves it. */
     size_t id = plan[i].vm >= 0 ? (size_t)plan[i].vm : i;
     const vs_boot_profile *boot = &sim->sc->classes[plan[i].cls].boot;
-    double f = jitter_factor(boot->jitter, id);
+    double f = 1.0 + boot->jitter * (2.0 * vm_draw(&b->variation, id, 0) - 1.0);
     vm->e = &e;
     vm->req = plan[i];
     vm->read_B = boot->read_B * f;
     vm->cpu_work_f = boot->cpu_work_f * f;
-    vm->phase = spread(id + 7); /* a different walk from the jitter's */
+    vm->phase = vm_draw(&b->variation, id, 1);
     snprintf(vm->mailbox, sizeof(vm->mailbox), "e%d-vm%zu", sim->seq, i);
     e.order[i] = i;
   }

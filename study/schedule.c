@@ -102,6 +102,43 @@ int vs_study_schedule_given(vs_study_schedule *run, vs_backend *b, const vs_capa
   return experiment(run, b, cap);
 }
 
+int vs_study_schedule_repeat(const vs_study_schedule *run, vs_backend *b, const vs_capacity *cap,
+                             const vs_study_repeat *rp, vs_study_schedule_spread *out)
+{
+  int n = rp->n > 1 ? rp->n : 1, rc = VS_OK;
+  double *x = calloc((size_t)n * 5, sizeof(*x));
+  if (!x)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  for (int r = 0; r < n && rc == VS_OK; r++) {
+    vs_study_schedule again = {.sched = run->sched};
+    const vs_validation *v = &run->v;
+    if (r > 0) {
+      b->variation = vs_study_repeat_variation(rp, r);
+      rc = experiment(&again, b, cap);
+      v = &again.v;
+    }
+    if (rc == VS_OK) {
+      x[r] = v->makespan_s;
+      x[n + r] = v->late_vms;
+      x[2 * n + r] = v->ready_fraction;
+      x[3 * n + r] = v->slowest_boot_ratio;
+      x[4 * n + r] = v->idle_vm_minutes;
+    }
+    vs_boot_result_free(again.result);
+    vs_validation_clear(&again.v);
+  }
+  b->variation = vs_study_repeat_variation(rp, 0);
+  if (rc == VS_OK) {
+    vs_stats_of(x, (size_t)n, &out->makespan_s);
+    vs_stats_of(x + n, (size_t)n, &out->late_vms);
+    vs_stats_of(x + 2 * n, (size_t)n, &out->ready_fraction);
+    vs_stats_of(x + 3 * n, (size_t)n, &out->slowest_boot_ratio);
+    vs_stats_of(x + 4 * n, (size_t)n, &out->idle_vm_minutes);
+  }
+  free(x);
+  return rc;
+}
+
 void vs_study_schedule_clear(vs_study_schedule *run)
 {
   vs_schedule_free(run->sched);

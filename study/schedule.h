@@ -8,6 +8,8 @@
 #include "plan/capacity.h"
 #include "plan/schedule.h"
 #include "plan/validate.h"
+#include "core/stats.h"
+#include "study/repeat.h"
 
 /* A schedule with its experiment. */
 typedef struct {
@@ -25,5 +27,13 @@ int vs_study_schedule_policy(vs_study_schedule *run, vs_backend *b, const vs_cap
 /* Run a given schedule (which the study then owns). */
 int vs_study_schedule_given(vs_study_schedule *run, vs_backend *b, const vs_capacity *cap, vs_schedule *given);
 void vs_study_schedule_clear(vs_study_schedule *run);
+
+/* The schedule's validation over repeats: the run above is the first; the
+ * others boot the same schedule with independent variation. */
+typedef struct {
+  vs_stats makespan_s, late_vms, ready_fraction, slowest_boot_ratio, idle_vm_minutes;
+} vs_study_schedule_spread;
+int vs_study_schedule_repeat(const vs_study_schedule *run, vs_backend *b, const vs_capacity *cap,
+                             const vs_study_repeat *rp, vs_study_schedule_spread *out);
 
 #endif

@@ -22,27 +22,41 @@ static int keep(vs_study_threshold *t, int k, vs_boot_result *r)
   return VS_OK;
 }
 
-int vs_study_boot_at_once(vs_backend *b, int k, vs_boot_result **out)
+int vs_study_boot_at_once(vs_backend *b, int k, const vs_study_repeat *rp, vs_boot_result **out)
 {
   vs_boot_req *plan = vs_boot_plan_simultaneous(b->sc, k);
   int rc;
-  *out = NULL;
   if (!plan)
     return vs_error_set(VS_ENOMEM, "out of memory");
-  rc = vs_backend_boot(b, plan, (size_t)k, NULL, out);
+  rc = vs_study_repeat_boot(b, rp, plan, (size_t)k, NULL, out);
   free(plan);
   return rc;
 }
 
-/* One step of the search: k VMs powered on at once. */
+/* One step of the search: k VMs powered on at once (repeated). */
 static int measure_k(void *ctx, int k, vs_threshold_measure *m)
 {
   vs_study_threshold *t = ctx;
-  vs_boot_result *r = NULL;
-  int rc;
+  int runs = t->repeat.n > 1 ? t->repeat.n : 1, rc;
+  vs_boot_result **all = calloc((size_t)runs, sizeof(*all)), *r;
 
-  if ((rc = vs_study_boot_at_once(t->backend, k, &r)) != VS_OK)
+  if (!all)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  if ((rc = vs_study_boot_at_once(t->backend, k, &t->repeat, all)) != VS_OK) {
+    free(all);
     return rc;
+  }
+  for (int i = 0; i < runs; i++) {
+    t->all_ready_runs[i] = all[i]->all_ready_s;
+    t->peak_cpu_runs[i] = all[i]->peak_cpu_util;
+    if (i)
+      vs_boot_result_free(all[i]);
+  }
+  r = all[0];
+  free(all);
+  m->n_runs = (size_t)runs;
+  m->all_ready_runs = t->all_ready_runs;
+  m->peak_cpu_runs = t->peak_cpu_runs;
   if (r->not_ready && !t->failed_k) {
     t->failed_k = k;
     snprintf(t->failure, sizeof(t->failure), "%s", r->failure);
@@ -75,11 +89,20 @@ static int measure_classes(vs_study_threshold *t, vs_backend *b)
   return VS_OK;
 }
 
-int vs_study_threshold_run(vs_study_threshold *t, vs_backend *b, const vs_threshold_options *opts)
+int vs_study_threshold_run(vs_study_threshold *t, vs_backend *b, const vs_threshold_options *opts,
+                           const vs_study_repeat *rp)
 {
+  vs_study_repeat one = VS_STUDY_REPEAT_INIT;
   int rc;
   memset(t, 0, sizeof(*t));
   t->backend = b;
+  t->repeat = rp ? *rp : one;
+  if (t->repeat.n < 1)
+    t->repeat.n = 1;
+  t->all_ready_runs = calloc((size_t)t->repeat.n, sizeof(double));
+  t->peak_cpu_runs = calloc((size_t)t->repeat.n, sizeof(double));
+  if (!t->all_ready_runs || !t->peak_cpu_runs)
+    return vs_error_set(VS_ENOMEM, "out of memory");
   if ((rc = vs_threshold_search(b->sc, opts, measure_k, t, &t->res)) != VS_OK)
     return rc;
   if (b->sc->n_classes > 1)
@@ -110,6 +133,8 @@ void vs_study_threshold_clear(vs_study_threshold *t)
   for (int k = 0; k < t->by_k_len; k++)
     vs_boot_result_free(t->by_k[k]);
   free(t->by_k);
+  free(t->all_ready_runs);
+  free(t->peak_cpu_runs);
   vs_threshold_result_clear(&t->res);
   memset(t, 0, sizeof(*t));
 }

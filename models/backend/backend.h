@@ -86,6 +86,17 @@ typedef struct {
 } vs_boot_progress;
 typedef void (*vs_boot_progress_fn)(void *ctx, const vs_boot_progress *p);
 
+/* Which of a set of independent repeats an experiment is. Unseeded, VMs
+ * differ by a fixed, evenly spread sequence (boot.jitter); seeded, each
+ * (seed, repeat, VM) draws its own, so repeats differ and the same seed
+ * gives the same results. The live backend varies by itself. */
+typedef struct {
+  int seeded;
+  unsigned long long seed;
+  int repeat;
+} vs_boot_variation;
+#define VS_BOOT_VARIATION_INIT {.seeded = 0, .seed = 0, .repeat = 0}
+
 typedef struct vs_backend vs_backend;
 struct vs_backend {
   const char *name;            /* "simgrid" or "libvirt" */
@@ -94,6 +105,7 @@ struct vs_backend {
    * ready (or, live, has failed: then *out is still set and not_ready > 0). */
   int (*boot)(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_boot_limits *limits,
               vs_boot_result **out);
+  vs_boot_variation variation;  /* set by the caller before an experiment */
   vs_boot_progress_fn progress; /* set by the caller; may be NULL */
   void *progress_ctx;
   void *impl;

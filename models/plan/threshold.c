@@ -67,6 +67,55 @@ static int by_k(const void *a, const void *b)
   return ((const vs_threshold_step *)a)->k - ((const vs_threshold_step *)b)->k;
 }
 
+static int bit_index(unsigned bit)
+{
+  int i = 0;
+  while (bit > 1) {
+    bit >>= 1;
+    i++;
+  }
+  return i;
+}
+
+/* The limits of a measured step. With repeats, the unloaded boot is the
+ * mean of k = 1's runs, and cpu and slowdown trip when they trip in at
+ * least trip_share of the runs. */
+static void measured_limits(search *s, vs_threshold_step *st)
+{
+  vs_threshold_result *res = s->res;
+  int k = st->k;
+  size_t n = st->m.n_runs ? st->m.n_runs : 1;
+  const double *ready = st->m.n_runs ? st->m.all_ready_runs : &st->m.all_ready_s;
+  const double *cpu = st->m.n_runs ? st->m.peak_cpu_runs : &st->m.peak_cpu_util;
+  int cpu_trips = 0, slow_trips = 0;
+
+  vs_stats_of(ready, n, &st->all_ready);
+  vs_stats_of(cpu, n, &st->peak_cpu);
+  if (k == 1) {
+    res->unloaded_boot_s = st->all_ready.mean;
+    res->vm_io_Bps = st->m.all_ready_s > 0 ? st->m.read_B / st->m.all_ready_s : 0;
+  }
+  st->max_per_disk = vs_placement_max_per_disk(s->sc, k);
+  st->max_per_link = vs_placement_max_per_link(s->sc, k);
+  st->io_MBps = k * res->vm_io_Bps / 1e6;
+  st->slowdown = st->m.all_ready_s / (res->unloaded_boot_s * st->max_per_disk);
+  for (size_t r = 0; r < n; r++) {
+    cpu_trips += cpu[r] >= CPU_SATURATED;
+    slow_trips += ready[r] / (res->unloaded_boot_s * st->max_per_disk) > s->sc->storm.max_slowdown;
+  }
+  st->limits = analytic_limits(s->sc, k, res->vm_io_Bps);
+  st->trip_share[bit_index(VS_LIMIT_HDD)] = st->limits & VS_LIMIT_HDD ? 1 : 0;
+  st->trip_share[bit_index(VS_LIMIT_LINK)] = st->limits & VS_LIMIT_LINK ? 1 : 0;
+  st->trip_share[bit_index(VS_LIMIT_CPU)] = (double)cpu_trips / (double)n;
+  st->trip_share[bit_index(VS_LIMIT_SLOWDOWN)] = (double)slow_trips / (double)n;
+  /* One run: it trips or not. Several: in at least trip_share of them. */
+  double need = n == 1 ? 1.0 : s->opts->trip_share;
+  if (cpu_trips && (double)cpu_trips / (double)n >= need - 1e-12)
+    st->limits |= VS_LIMIT_CPU;
+  if (slow_trips && (double)slow_trips / (double)n >= need - 1e-12)
+    st->limits |= VS_LIMIT_SLOWDOWN;
+}
+
 /* Simulate k (once) and return its tripped limits, or a negative error. */
 static int step(search *s, int k, unsigned *limits)
 {
@@ -91,19 +140,7 @@ static int step(search *s, int k, unsigned *limits)
   st->k = k;
   if ((rc = s->simulate(s->ctx, k, &st->m)) != VS_OK)
     return rc;
-  if (k == 1) {
-    res->unloaded_boot_s = st->m.all_ready_s;
-    res->vm_io_Bps = st->m.all_ready_s > 0 ? st->m.read_B / st->m.all_ready_s : 0;
-  }
-  st->max_per_disk = vs_placement_max_per_disk(s->sc, k);
-  st->max_per_link = vs_placement_max_per_link(s->sc, k);
-  st->io_MBps = k * res->vm_io_Bps / 1e6;
-  st->slowdown = st->m.all_ready_s / (res->unloaded_boot_s * st->max_per_disk);
-  st->limits = analytic_limits(s->sc, k, res->vm_io_Bps);
-  if (st->m.peak_cpu_util >= CPU_SATURATED)
-    st->limits |= VS_LIMIT_CPU;
-  if (st->slowdown > s->sc->storm.max_slowdown)
-    st->limits |= VS_LIMIT_SLOWDOWN;
+  measured_limits(s, st);
   res->n_steps++;
   if (s->opts->on_step)
     s->opts->on_step(s->opts->on_step_ctx ? s->opts->on_step_ctx : s->ctx, st);

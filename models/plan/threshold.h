@@ -14,16 +14,21 @@
 
 #include <stddef.h>
 
+#include "core/stats.h"
 #include "scenario/scenario.h"
 
 enum { VS_LIMIT_CPU = 1, VS_LIMIT_HDD = 2, VS_LIMIT_LINK = 4, VS_LIMIT_SLOWDOWN = 8 };
 #define VS_LIMIT_COUNT 4
 
-/* What one simulation of k simultaneous boots measured. */
+/* What the experiment of k simultaneous boots measured (its first run),
+ * and, with repeats, each run's all-ready time and peak CPU. */
 typedef struct {
   double all_ready_s, mean_ready_s, peak_cpu_util, mean_disk_MBps, peak_link_util;
   double read_B;  /* read by the k VMs together */
   int not_ready; /* live: VMs that never became ready (the step failed) */
+  size_t n_runs;                 /* 0 or 1: just the figures above */
+  const double *all_ready_runs;  /* n_runs values (valid during the call) */
+  const double *peak_cpu_runs;
 } vs_threshold_measure;
 
 typedef struct {
@@ -34,6 +39,9 @@ typedef struct {
   int max_per_disk;  /* most of the k VMs that read from one HDD */
   int max_per_link;  /* most of the k VMs behind one NAS uplink (0: local) */
   unsigned limits;   /* VS_LIMIT_* that trip at this k */
+  /* Over the repeats (n = 1 without): */
+  vs_stats all_ready, peak_cpu;
+  double trip_share[VS_LIMIT_COUNT]; /* share of runs in which each limit tripped, by bit index */
 } vs_threshold_step;
 
 typedef int (*vs_threshold_measure_fn)(void *ctx, int k, vs_threshold_measure *out);
@@ -51,8 +59,12 @@ typedef struct {
   int extra_steps;  /* linear phase: steps simulated past the first trip */
   vs_threshold_step_fn on_step; /* called after each simulated step (progress); may be NULL */
   void *on_step_ctx;            /* its context (NULL: the measuring function's) */
+  /* With repeats, a measured limit (cpu, slowdown) trips at k when it trips
+   * in at least this share of the runs (default 0.5: most of them). */
+  double trip_share;
 } vs_threshold_options;
-#define VS_THRESHOLD_OPTIONS_INIT {.mode = VS_SEARCH_AUTO, .max_k = 0, .extra_steps = 0, .on_step = NULL, .on_step_ctx = NULL}
+#define VS_THRESHOLD_OPTIONS_INIT \
+  {.mode = VS_SEARCH_AUTO, .max_k = 0, .extra_steps = 0, .on_step = NULL, .on_step_ctx = NULL, .trip_share = 0.5}
 
 typedef struct {
   int threshold;         /* 0: even one boot trips a limit */
