@@ -1,16 +1,15 @@
 /* vdistorm forecast tune|train|evaluate|predict: the usage forecaster. */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "demand/calendar.h"
 #include "cli.h"
-#include "demand/dataset.h"
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/fsutil.h"
-#include "demand/forecast.h"
 #include "core/units.h"
+#include "demand/forecast.h"
+#include "demand/usage.h"
 #include "report/json.h"
 
 #define DEFAULT_DATA "data/usage.csv"
@@ -32,6 +31,8 @@ static void help(FILE *out)
           "                   user,timestamp (default " DEFAULT_DATA ")\n"
           "  --model MODEL    model file (default " DEFAULT_MODEL ")\n"
           "  --from D, --until D / --to D   date range used (YYYY-MM-DD, inclusive)\n"
+          "  --margin N|p95   VMs added to every hour with demand: 0..%d, or the\n"
+          "                   model's p95 residual (evaluate, predict)\n"
           "  --json           print one JSON object on stdout\n"
           "  -q               no progress on stderr\n\n"
           "tune: grid search with K-fold cross-validation, folds by time (contiguous\n"
@@ -51,7 +52,8 @@ static void help(FILE *out)
           "predict: desktops per hour for a date or a range; --margin adds N VMs (or the\n"
           "  model's p95 residual) to every hour with demand (default 0).\n"
           "  --json: {\"date\":\"YYYY-MM-DD\",\"hours\":[{\"hour\":7,\"vms\":N,\"forecast\":x},...]}\n"
-          "  (a range gives {\"from\",\"to\",\"days\":[...as above...]})\n");
+          "  (a range gives {\"from\",\"to\",\"days\":[...as above...]})\n",
+          VS_FORECAST_MARGIN_MAX);
 }
 
 typedef struct {
@@ -107,8 +109,9 @@ static int margin_arg(const char *value, double *out)
     *out = -1;
     return 0;
   }
-  if (vs_parse_double(value, out) < 0 || *out < 0)
-    return vs_error_set(VS_EINPUT, "--margin: '%s' is not a number of VMs >= 0 or p95", value);
+  if (vs_parse_double(value, out) < 0 || !(*out >= 0 && *out <= VS_FORECAST_MARGIN_MAX))
+    return vs_error_set(VS_EINPUT, "--margin: '%s' is not a number of VMs in 0..%d, or p95", value,
+                        VS_FORECAST_MARGIN_MAX);
   return 0;
 }
 
@@ -222,7 +225,7 @@ static int load_rows(const fc_args *a, vs_usage_row **rows, size_t *n)
 {
   size_t b, e;
   int rc;
-  if ((rc = vs_forecast_read_csv(a->data, rows, n)) < 0)
+  if ((rc = vs_usage_read_csv(a->data, rows, n)) < 0)
     return rc;
   vs_usage_rows_range(*rows, *n, a->has_from ? vs_cal_days_from_civil(a->from) : INT64_MIN,
                       a->has_to ? vs_cal_days_from_civil(a->to) : INT64_MAX, &b, &e);
@@ -261,23 +264,17 @@ static void tune_progress(size_t i, size_t total, const vs_forecast_tune_result 
           r->cv_mse, r->cv_r2);
 }
 
-static int write_text_file(const char *path, const char *text)
+/* The tuned set as JSON text and a newline, written atomically. */
+static int write_params_file(const char *path, const cJSON *j)
 {
-  char tmp[4096];
-  FILE *f;
-  int rc;
-  if ((rc = vs_fs_mkdir_parent(path)) < 0)
-    return rc;
-  snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-  if (!(f = fopen(tmp, "w")))
-    return vs_error_set(VS_EIO, "%s: cannot write: %s", path, strerror(errno));
-  fputs(text, f);
-  fputc('\n', f);
-  if (fclose(f) != 0 || rename(tmp, path) != 0) {
-    remove(tmp);
-    return vs_error_set(VS_EIO, "%s: cannot write: %s", path, strerror(errno));
-  }
-  return 0;
+  vs_buf b = VS_BUF_INIT;
+  char *text = cJSON_Print(j);
+  int rc = text ? vs_buf_printf(&b, "%s\n", text) : vs_error_set(VS_ENOMEM, "out of memory");
+  if (rc == 0 && (rc = vs_fs_mkdir_parent(path)) == 0)
+    rc = vs_fs_write_atomic(path, b.data, b.len);
+  free(text);
+  vs_buf_clear(&b);
+  return rc;
 }
 
 static int cmd_tune(fc_args *a)
@@ -295,7 +292,6 @@ static int cmd_tune(fc_args *a)
   vs_usage_row *rows = NULL;
   size_t n = 0, n_all = 0;
   cJSON *j = NULL;
-  char *text = NULL;
   const char *out = a->out ? a->out : DEFAULT_PARAMS;
   int rc;
 
@@ -315,11 +311,8 @@ static int cmd_tune(fc_args *a)
   cJSON_AddNumberToObject(j, "rows", (double)n);
   cJSON_AddNumberToObject(j, "grid_points", (double)n_all);
   cJSON_AddStringToObject(j, "params_file", out);
-  if (!(text = cJSON_Print(j)) || (rc = write_text_file(out, text)) < 0) {
-    if (!text)
-      rc = vs_error_set(VS_ENOMEM, "out of memory");
+  if ((rc = write_params_file(out, j)) < 0)
     goto cleanup;
-  }
   if (a->json)
     vs_json_print(j);
   else {
@@ -330,7 +323,6 @@ static int cmd_tune(fc_args *a)
     printf("written to %s; train with: vdistorm forecast train --params %s\n", out, out);
   }
 cleanup:
-  free(text);
   cJSON_Delete(j);
   free(all);
   free(rows);
@@ -341,18 +333,12 @@ cleanup:
 
 static int read_params_file(fc_args *a)
 {
-  FILE *f = fopen(a->params_file, "r");
-  char buf[8192];
-  size_t len;
+  vs_buf text = VS_BUF_INIT;
   cJSON *j = NULL, *b;
-  int rc = 0;
-  if (!f)
-    return vs_error_set(VS_EIO, "%s: cannot read: %s (make one with: vdistorm forecast tune)", a->params_file,
-                        strerror(errno));
-  len = fread(buf, 1, sizeof(buf) - 1, f);
-  fclose(f);
-  buf[len] = '\0';
-  if (!(j = cJSON_Parse(buf)) || !cJSON_IsObject(b = cJSON_GetObjectItemCaseSensitive(j, "best"))) {
+  int rc = vs_buf_read_file(&text, a->params_file);
+  if (rc < 0)
+    return vs_error_set(rc, "%s (make one with: vdistorm forecast tune)", vs_error_last());
+  if (!(j = cJSON_Parse(text.data)) || !cJSON_IsObject(b = cJSON_GetObjectItemCaseSensitive(j, "best"))) {
     rc = vs_error_set(VS_EINPUT, "%s: not a parameter file from vdistorm forecast tune (expected {\"best\":{...}})",
                       a->params_file);
     goto cleanup;
@@ -379,6 +365,7 @@ static int read_params_file(fc_args *a)
   if (!a->set_colsample)
     a->p.colsample = v[4];
 cleanup:
+  vs_buf_clear(&text);
   cJSON_Delete(j);
   return rc;
 }
@@ -438,6 +425,9 @@ static int resolve_margin(const fc_args *a, const vs_forecast_model *m, double d
     if (isnan(margin))
       return vs_error_set(VS_EINPUT, "--margin p95: %s has no measured residuals (train with --holdout-days N > 0, "
                                      "or give --margin N)", a->model);
+    if (!(margin >= 0 && margin <= VS_FORECAST_MARGIN_MAX))
+      return vs_error_set(VS_EINPUT, "--margin p95: %s stores a p95 residual of %g VMs (expected 0..%d; retrain it, "
+                                     "or give --margin N)", a->model, margin, VS_FORECAST_MARGIN_MAX);
   }
   *out = margin;
   return 0;
@@ -517,7 +507,7 @@ static void day_text(vs_date d, const vs_forecast_hour *h, size_t n)
   static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   const char *hol = NULL;
   char buf[16];
-  int total = 0;
+  long long total = 0; /* vs_forecast_vms saturates at INT_MAX per hour */
   vs_lunar_date l = {0};
 
   vs_cal_format_date(d, buf, sizeof(buf));
@@ -537,7 +527,7 @@ static void day_text(vs_date d, const vs_forecast_hour *h, size_t n)
   printf("  ready by  forecast   VMs\n");
   for (size_t i = 0; i < n; i++)
     printf("  %02d:00    %8.1f %5d\n", h[i].hour, h[i].forecast, h[i].vms);
-  printf("  total              %5d\n", total);
+  printf("  total              %5lld\n", total);
 }
 
 static int cmd_predict(fc_args *a)

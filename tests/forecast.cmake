@@ -1,6 +1,6 @@
-# Forecaster tests (issue 4): the synthetic data set (models/dataset.c) and the
-# XGBoost forecaster (models/forecast.c), through the library and through the
-# vdistorm binary (JSON contracts, FILE:LINE errors, exit codes).
+# Forecaster tests (issue 4): the synthetic data set and its CSV input
+# (models/demand/dataset.c, usage.c) and the XGBoost forecaster (forecast.c),
+# through the library and the vdistorm binary (JSON, one-line errors, exit codes).
 add_executable(test_dataset ${CMAKE_CURRENT_SOURCE_DIR}/test_dataset.c)
 target_include_directories(test_dataset PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(test_dataset PRIVATE vsdemand)

@@ -1,7 +1,8 @@
 /* The usage forecaster: accuracy on the paper's split (R^2 >= 0.95 on 2023
  * trained on 2013-2022), bit-identical predictions after save + load and
  * after retraining, time-fold tuning, login-log ingestion with FILE:LINE
- * errors, scenario workloads from a forecast, and the CLI's JSON contracts.
+ * errors, scenario workloads from a forecast, the CLI's JSON contracts and
+ * its one-line errors for broken models and inputs.
  * usage: test_forecast VDISTORM SOURCE_DIR */
 #include <stdlib.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "demand/dataset.h"
 #include "core/error.h"
 #include "demand/forecast.h"
+#include "demand/usage.h"
 #include "demand/workload.h"
 #include "run_cmd.h"
 
@@ -102,6 +104,23 @@ static void train_evaluate_reload(void)
     CHECK_MSG(h[i].vms == 0, "holiday 2024-03-01 %02d:00: %d VMs", h[i].hour, h[i].vms);
   free(h);
 
+  /* Margins outside 0..VS_FORECAST_MARGIN_MAX are refused, not clamped. */
+  CHECK(vs_forecast_predict_date(m, (vs_date){2024, 3, 4}, NAN, &h, &nh) == VS_EINPUT && h == NULL);
+  CHECK(vs_forecast_predict_date(m, (vs_date){2024, 3, 4}, -1, &h, &nh) == VS_EINPUT && h == NULL);
+  CHECK(vs_forecast_evaluate(m, val, n_val, 1e11, &ev) == VS_EINPUT);
+  CHECK_STR_CONTAINS(vs_error_last(), "margin 1e+11 VMs is out of range (expected 0..1000000)");
+  /* A label XGBoost would choke on is refused before training. */
+  vs_usage_row huge = rows[n_train - 2];
+  huge.attendance = 1e300;
+  vs_forecast_model *none = NULL;
+  CHECK(vs_forecast_train(&huge, 1, &p, &none) == VS_EINPUT && none == NULL);
+  CHECK_STR_CONTAINS(vs_error_last(), "attendance 1e+300 is out of range (expected 0..10000000)");
+  /* The model is written atomically: a folder in the way is named. */
+  snprintf(path, sizeof(path), "%s/models", tmp);
+  CHECK(vs_forecast_save(m, path) == VS_EIO);
+  CHECK_STR_CONTAINS(vs_error_last(), path);
+  CHECK_STR_CONTAINS(vs_error_last(), "not a regular file");
+
   /* Foreign files are refused with a reason. */
   vs_forecast_model_free(m2);
   vs_forecast_model_free(back);
@@ -110,7 +129,7 @@ static void train_evaluate_reload(void)
   snprintf(bad, sizeof(bad), "%s/bad.json", tmp);
   write_file(bad, "{\"not\": \"a model\"}");
   CHECK(vs_forecast_load(bad, &m2) == VS_EINPUT && m2 == NULL);
-  CHECK_STR_CONTAINS(vs_error_last(), "not an XGBoost JSON model");
+  CHECK_STR_CONTAINS(vs_error_last(), "bad.json: not an xgboost model (xgboost: ");
   snprintf(bad, sizeof(bad), "%s/missing.json", tmp);
   CHECK(vs_forecast_load(bad, &back) == VS_EIO && back == NULL);
   CHECK_STR_CONTAINS(vs_error_last(), "No such file");
@@ -174,7 +193,7 @@ static void logins(void)
                    "carol,2024-03-06T09:05:10\n"
                    "alice,2024-03-07 08:59:59\r\n"
                    "\n");
-  CHECK_MSG(vs_forecast_read_csv(path, &r, &n) == 0, "%s", vs_error_last());
+  CHECK_MSG(vs_usage_read_csv(path, &r, &n) == 0, "%s", vs_error_last());
   /* 2 days x hours 7..9. */
   CHECK_MSG(n == 6, "%zu rows", n);
   if (n == 6) {
@@ -184,6 +203,13 @@ static void logins(void)
                 r[i].hour);
     CHECK(r[0].day == 6 && r[0].wday == 2 && r[3].day == 7 && r[3].wday == 3);
   }
+  free(r);
+
+  /* 'T' separators only, and a quoted user with a comma. */
+  write_file(path, "user,timestamp\n\"smith, jo\",2024-03-06T07:59:59\nbob,2024-03-06T10:00\n");
+  r = NULL;
+  CHECK_MSG(vs_usage_read_csv(path, &r, &n) == 0, "%s", vs_error_last());
+  CHECK(r && n == 4 && r[0].hour == 7 && r[0].attendance == 1 && r[3].hour == 10 && r[3].attendance == 1);
   free(r);
 
   static const struct {
@@ -197,11 +223,15 @@ static void logins(void)
       {"user,timestamp\nalice,2024-03-06 07:55,x\n", 2, "expected 2"},
       {"user,timestamp\n,2024-03-06 07:55\n", 2, "empty user"},
       {"user,timestamp\nalice,2024-03-06 07:55+09:00\n", 2, "bad timestamp"},
+      {"user,timestamp\nalice,2024-03-06T07:55\nbob,2024-03-06T08:00:00 x\n", 3, "bad timestamp"},
+      {"user,timestamp\nalice,2024-03-06 07:55:00Z\n", 2, "bad timestamp"},
+      {"user,timestamp\nalice,2024-03-06 7:55\n", 2, "bad timestamp"},
+      {"user,timestamp\nalice,2024-03-06 07:55:60\n", 2, "bad timestamp"},
   };
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     write_file(path, bad[i].body);
     r = NULL;
-    CHECK(vs_forecast_read_csv(path, &r, &n) == VS_EINPUT);
+    CHECK(vs_usage_read_csv(path, &r, &n) == VS_EINPUT);
     snprintf(want, sizeof(want), "%s:%d: ", path, bad[i].line);
     CHECK_STR_CONTAINS(vs_error_last(), want);
     CHECK_STR_CONTAINS(vs_error_last(), bad[i].what);
@@ -368,6 +398,75 @@ static void cli(void)
   CHECK(run_cmd(&out, "cd %s && %s forecast evaluate --model nope.json --from 2023-01-01 2>&1", tmp, bin) == 2);
   CHECK_STR_CONTAINS(out, "cannot read nope.json");
   free(out);
+
+  /* The tuned set is written atomically; a folder in the way is named. */
+  static const char tune[] = "forecast tune --from 2021-01-01 --until 2022-12-31 --trees 2 --depth 2 --eta 0.3 "
+                             "--subsample 1 --colsample 1 --folds 2 -q";
+  CHECK(run_cmd(&out, "cd %s && %s %s -o p.json >/dev/null", tmp, bin, tune) == 0);
+  free(out);
+  snprintf(path, sizeof(path), "%s/p.json", tmp);
+  out = slurp_file(path, NULL);
+  CHECK(out && out[0] == '{' && !strcmp(out + strlen(out) - 2, "}\n"));
+  free(out);
+  CHECK(run_cmd(&out, "cd %s && mkdir taken && %s %s -o taken 2>&1 >/dev/null", tmp, bin, tune) == 2);
+  CHECK_STR_CONTAINS(out, "taken: not a regular file");
+  free(out);
+}
+
+/* tmp/`to`: a copy of the model the cli() test trained, with the quoted
+ * value after `key` (the first after `after`, if given) set to `value`, or
+ * cut off there when `value` is NULL. */
+static void edit_model(const char *to, const char *after, const char *key, const char *value)
+{
+  char path[160], *text, *p, *end;
+  snprintf(path, sizeof(path), "%s/data/usage-model.json", tmp);
+  p = text = slurp_file(path, NULL);
+  if (p && after)
+    p = strstr(p, after);
+  CHECK_MSG(p && (p = strstr(p, key)) && (end = strchr(p + strlen(key), '"')), "no %s in the model", key);
+  if (p && end) {
+    snprintf(path, sizeof(path), "%s/%s", tmp, to);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "%.*s%s%s", (int)(p + strlen(key) - text), text, value ? value : "", value ? end : "");
+    fclose(f);
+  }
+  free(text);
+}
+
+/* Broken models and inputs through the CLI: exit code 2 and exactly one
+ * line on stderr, naming the file. */
+static void one_line_errors(void)
+{
+  static const struct {
+    const char *args, *want;
+  } cases[] = {
+      {"predict --model empty.json --date 2024-03-04", "vdistorm: empty.json: not an xgboost model (empty file)"},
+      {"predict --model trunc.json --date 2024-03-04", "vdistorm: trunc.json: not an xgboost model (xgboost: "},
+      {"evaluate --model other.json --from 2023-01-01", "vdistorm: other.json: not an xgboost model (xgboost: "},
+      {"train --data huge.csv -o huge.json", "vdistorm: huge.csv:3: attendance: 1e300 is out of range"},
+      {"predict --model features.json --date 2024-03-04", "features.json: the model has 9 features (expected 8"},
+      {"predict --date 2024-03-04 --margin 99999999999", "vdistorm: --margin: '99999999999' is not a number of VMs"},
+      {"predict --model negative.json --date 2024-03-04 --margin p95", "negative.json stores a p95 residual of -5 VMs"},
+      {"evaluate --model nan.json --from 2023-01-01", "vdistorm: --margin p95: nan.json has no measured residuals"},
+  };
+  char path[160], *err;
+  snprintf(path, sizeof(path), "%s/empty.json", tmp);
+  write_file(path, "");
+  edit_model("trunc.json", NULL, "\"vdistorm_seed\":\"", NULL);
+  snprintf(path, sizeof(path), "%s/other.json", tmp);
+  write_file(path, "{\"not\": \"a model\"}");
+  snprintf(path, sizeof(path), "%s/huge.csv", tmp);
+  write_file(path, VS_USAGE_CSV_HEADER "\n2023,1,25,2,7,0,1,4,100\n2023,1,25,2,8,0,1,4,1e300\n");
+  edit_model("features.json", "\"learner_model_param\"", "\"num_feature\":\"", "9");
+  edit_model("negative.json", NULL, "\"vdistorm_p95_residual\":\"", "-5");
+  edit_model("nan.json", NULL, "\"vdistorm_p95_residual\":\"", "nan");
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    int rc = run_cmd(&err, "cd %s && %s forecast %s 2>&1 >/dev/null", tmp, bin, cases[i].args);
+    char *nl = err ? strchr(err, '\n') : NULL;
+    CHECK_MSG(rc == 2 && nl && nl[1] == '\0', "rc %d, not one line for %s: '%s'", rc, cases[i].args, err ? err : "");
+    CHECK_STR_CONTAINS(err, cases[i].want);
+    free(err);
+  }
 }
 
 int main(int argc, char **argv)
@@ -390,6 +489,7 @@ int main(int argc, char **argv)
   }
   logins();
   cli();
+  one_line_errors();
   free(rows);
   char cmd[256];
   snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);

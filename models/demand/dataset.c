@@ -2,17 +2,11 @@
 #include "demand/dataset.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/error.h"
 #include "core/fsutil.h"
-
-const char *const vs_usage_feature_names[VS_USAGE_FEATURES] = {"Year", "Month",   "Day",    "Wday",
-                                                                "Hour", "Holiday", "Lmonth", "Lday"};
 
 /* The paper's arrival pattern: hour and share of the staff arriving then. */
 static const struct {
@@ -39,48 +33,6 @@ int vs_rand_range(uint64_t *state, int lo, int hi)
     x = vs_splitmix64(state);
   while (x >= limit);
   return (int)((int64_t)lo + (int64_t)(x % span));
-}
-
-int vs_usage_features(vs_date d, int hour, vs_usage_row *out)
-{
-  vs_lunar_date l;
-  int hol, des, error;
-
-  if (hour < 0 || hour > 23)
-    return vs_error_set(VS_EINPUT, "bad hour %d (expected 0..23)", hour);
-  if ((error = vs_cal_to_lunar(d, &l)) < 0)
-    return error;
-  if ((hol = vs_cal_kr_holiday(d, NULL)) < 0)
-    return hol;
-  if ((des = vs_cal_kr_designated_holiday(d, NULL)) < 0)
-    return des;
-  memset(out, 0, sizeof(*out));
-  out->year = d.year;
-  out->month = d.month;
-  out->day = d.day;
-  out->wday = vs_cal_weekday(d);
-  out->hour = hour;
-  out->holiday = hol || des;
-  out->lmonth = l.month;
-  out->lday = l.day;
-  return 0;
-}
-
-void vs_usage_row_vector(const vs_usage_row *r, float out[VS_USAGE_FEATURES])
-{
-  out[0] = (float)r->year;
-  out[1] = (float)r->month;
-  out[2] = (float)r->day;
-  out[3] = (float)r->wday;
-  out[4] = (float)r->hour;
-  out[5] = (float)r->holiday;
-  out[6] = (float)r->lmonth;
-  out[7] = (float)r->lday;
-}
-
-int vs_usage_row_workday(const vs_usage_row *r)
-{
-  return r->wday < 5 && !r->holiday;
 }
 
 int vs_dataset_generate(const vs_dataset_options *opts, vs_usage_row **rows, size_t *n)
@@ -148,22 +100,12 @@ int vs_dataset_write_stream(FILE *f, const vs_usage_row *rows, size_t n)
 
 int vs_dataset_write_csv(const char *path, const vs_usage_row *rows, size_t n)
 {
-  char tmp[PATH_MAX];
-  FILE *f = NULL;
+  vs_atomic *a;
   int error;
 
-  if ((error = vs_fs_mkdir_parent(path)) < 0)
+  if ((error = vs_fs_mkdir_parent(path)) < 0 || (error = vs_atomic_open(&a, path)) < 0)
     return error;
-  if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof(tmp))
-    return vs_error_set(VS_EIO, "%s: path too long", path);
-  if (!(f = fopen(tmp, "w")))
-    return vs_error_set(VS_EIO, "%s: cannot write: %s", path, strerror(errno));
-  error = vs_dataset_write_stream(f, rows, n);
-  if (fclose(f) != 0 && error == 0)
-    error = vs_error_set(VS_EIO, "%s: write error: %s", path, strerror(errno));
-  if (error == 0 && rename(tmp, path) != 0)
-    error = vs_error_set(VS_EIO, "%s: cannot rename into place: %s", path, strerror(errno));
-  if (error < 0)
-    unlink(tmp);
-  return error;
+  /* The commit checks every write and names the path in its message. */
+  vs_dataset_write_stream(vs_atomic_file(a), rows, n);
+  return vs_atomic_commit(a);
 }

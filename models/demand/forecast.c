@@ -4,12 +4,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xgboost/c_api.h>
@@ -30,374 +32,36 @@ struct vs_forecast_model {
   size_t rows;
 };
 
+/* XGBoost's last error as one line. Its messages read "[12:00:00]
+ * ./src/file.cc:123: what went wrong" and go on with a stack trace: only
+ * what went wrong is kept, as "PATH: WHAT (xgboost: ...)" for a file. */
+static int xgb_error(int code, const char *path, const char *what)
+{
+  const char *s = XGBGetLastError(), *p;
+  size_t len;
+
+  if (s[0] == '[' && (p = strstr(s, "] ")) != NULL)
+    s = p + 2;
+  len = strcspn(s, " \n"); /* the source location, "./src/file.cc:123:" */
+  if (len > 2 && s[len] == ' ' && s[len - 1] == ':' && isdigit((unsigned char)s[len - 2]))
+    s += len + 1;
+  len = strcspn(s, "\n");
+  while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == ':'))
+    len--;
+  len = len > 300 ? 300 : len;
+  if (!path)
+    return vs_error_set(code, "xgboost: %.*s", (int)len, s);
+  return vs_error_set(code, "%s: %s (xgboost: %.*s)", path, what, (int)len, s);
+}
+
 /* Evaluate an xgboost call; on failure record its message and jump. */
 #define XGB(call)                                                                   \
   do {                                                                              \
     if ((call) != 0) {                                                              \
-      error = vs_error_set(VS_ERROR, "xgboost: %s", XGBGetLastError());             \
+      error = xgb_error(VS_ERROR, NULL, NULL);                             \
       goto cleanup;                                                                 \
     }                                                                               \
   } while (0)
-
-/* ======================================================================== */
-/* CSV input                                                                */
-/* ======================================================================== */
-
-int64_t vs_usage_row_days(const vs_usage_row *r)
-{
-  return vs_cal_days_from_civil((vs_date){r->year, r->month, r->day});
-}
-
-void vs_usage_rows_range(const vs_usage_row *rows, size_t n, int64_t from, int64_t to, size_t *begin, size_t *end)
-{
-  size_t b = 0, e;
-  while (b < n && vs_usage_row_days(&rows[b]) < from)
-    b++;
-  e = b;
-  while (e < n && vs_usage_row_days(&rows[e]) <= to)
-    e++;
-  *begin = b;
-  *end = e;
-}
-
-/* A growable array of rows. */
-typedef struct {
-  vs_usage_row *v;
-  size_t len, cap;
-} row_vec;
-
-static int row_push(row_vec *a, const vs_usage_row *r)
-{
-  if (a->len == a->cap) {
-    size_t cap = a->cap ? a->cap * 2 : 1024;
-    vs_usage_row *v = realloc(a->v, cap * sizeof(*v));
-    if (!v)
-      return vs_error_set(VS_ENOMEM, "out of memory");
-    a->v = v;
-    a->cap = cap;
-  }
-  a->v[a->len++] = *r;
-  return 0;
-}
-
-/* Split `line` in place at commas into at most `max` fields; returns the
- * number of fields found (max + 1 if there are more). */
-static size_t split_fields(char *line, char **fields, size_t max)
-{
-  size_t k = 0;
-  char *p = line;
-  for (;;) {
-    if (k == max)
-      return max + 1;
-    fields[k++] = p;
-    p = strchr(p, ',');
-    if (!p)
-      return k;
-    *p++ = '\0';
-  }
-}
-
-/* Strip the line terminator (LF or CRLF) and surrounding blanks. */
-static char *trim(char *s)
-{
-  size_t n = strlen(s);
-  while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-    s[--n] = '\0';
-  while (*s == ' ' || *s == '\t')
-    s++;
-  return s;
-}
-
-/* Prefix the last error message: "<prefix>: <message>". */
-static int prefix_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int prefix_error(int code, const char *fmt, ...)
-{
-  char pre[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(pre, sizeof(pre), fmt, ap);
-  va_end(ap);
-  return vs_error_set(code, "%s: %s", pre, vs_error_last());
-}
-
-/* "FILE:LINE: <message>". */
-static int at_line(const char *path, size_t line, int code)
-{
-  return prefix_error(code, "%s:%zu", path, line);
-}
-
-static int field_long(const char *name, const char *text, long lo, long hi, long *out)
-{
-  if (vs_parse_long(text, out) < 0)
-    return vs_error_set(VS_EINPUT, "%s: '%s' is not an integer", name, text);
-  if (*out < lo || *out > hi)
-    return vs_error_set(VS_EINPUT, "%s: %ld is out of range (expected %ld..%ld)", name, *out, lo, hi);
-  return 0;
-}
-
-static int usage_line(char *line, vs_usage_row *out)
-{
-  static const struct {
-    const char *name;
-    long lo, hi;
-  } cols[8] = {{"Year", 1, 9999}, {"Month", 1, 12}, {"Day", 1, 31},   {"Wday", 0, 6},
-               {"Hour", 0, 23},   {"Holiday", 0, 1}, {"Lmonth", 1, 12}, {"Lday", 1, 30}};
-  char *f[10];
-  long v[8];
-  double att;
-  vs_usage_row cal;
-  size_t nf = split_fields(line, f, 9);
-  int error;
-
-  if (nf != 9)
-    return vs_error_set(VS_EINPUT, "%s %zu fields (expected 9: %s)", nf > 9 ? "more than" : "only", nf > 9 ? (size_t)9 : nf,
-                        VS_USAGE_CSV_HEADER);
-  for (int i = 0; i < 8; i++)
-    if ((error = field_long(cols[i].name, trim(f[i]), cols[i].lo, cols[i].hi, &v[i])) < 0)
-      return error;
-  if (vs_parse_double(trim(f[8]), &att) < 0 || att < 0)
-    return vs_error_set(VS_EINPUT, "attendance: '%s' is not a count (expected a number >= 0)", trim(f[8]));
-  vs_date d = {(int)v[0], (int)v[1], (int)v[2]};
-  if (!vs_cal_date_valid(d))
-    return vs_error_set(VS_EINPUT, "%04ld-%02ld-%02ld is not a date", v[0], v[1], v[2]);
-  if ((error = vs_usage_features(d, (int)v[4], &cal)) < 0)
-    return error;
-  /* Derived columns must agree with the calendar the forecaster predicts
-   * with: a data set with Sunday = 0 or another lunar table would otherwise
-   * train a model that is silently wrong at prediction time. Holiday is
-   * taken as given (a site may close on extra days). */
-  if (v[3] != cal.wday)
-    return vs_error_set(VS_EINPUT, "Wday: %ld, but %04d-%02d-%02d is weekday %d (expected 0 = Monday ... 6 = Sunday)",
-                        v[3], d.year, d.month, d.day, cal.wday);
-  if (v[6] != cal.lmonth || v[7] != cal.lday)
-    return vs_error_set(VS_EINPUT, "Lmonth/Lday: %ld/%ld, but %04d-%02d-%02d is lunar %d/%d", v[6], v[7], d.year, d.month,
-                        d.day, cal.lmonth, cal.lday);
-  cal.holiday = (int)v[5];
-  cal.attendance = att;
-  *out = cal;
-  return 0;
-}
-
-/* One login: day, hour, seconds of the day, user (owned). */
-typedef struct {
-  int64_t day;
-  int secs;
-  char *user;
-} login;
-
-static int parse_timestamp(const char *t, int64_t *day, int *secs)
-{
-  char date[11];
-  vs_date d;
-  int h, m, s = 0;
-  size_t n = strlen(t);
-
-  if (n != 16 && n != 19)
-    goto bad;
-  memcpy(date, t, 10);
-  date[10] = '\0';
-  if (vs_cal_parse_date(date, &d) < 0)
-    return prefix_error(VS_EINPUT, "timestamp '%s'", t);
-  if (t[10] != ' ' && t[10] != 'T')
-    goto bad;
-  for (size_t i = 11; i < n; i++)
-    if ((i == 13 || i == 16) ? t[i] != ':' : !isdigit((unsigned char)t[i]))
-      goto bad;
-  h = (t[11] - '0') * 10 + (t[12] - '0');
-  m = (t[14] - '0') * 10 + (t[15] - '0');
-  if (n == 19)
-    s = (t[17] - '0') * 10 + (t[18] - '0');
-  if (h > 23 || m > 59 || s > 59)
-    goto bad;
-  *day = vs_cal_days_from_civil(d);
-  *secs = h * 3600 + m * 60 + s;
-  return 0;
-bad:
-  return vs_error_set(VS_EINPUT, "bad timestamp '%s' (expected YYYY-MM-DD HH:MM[:SS], local time)", t);
-}
-
-static int login_cmp(const void *a, const void *b)
-{
-  const login *x = a, *y = b;
-  int c;
-  if (x->day != y->day)
-    return x->day < y->day ? -1 : 1;
-  if ((c = strcmp(x->user, y->user)) != 0)
-    return c;
-  return (x->secs > y->secs) - (x->secs < y->secs);
-}
-
-/* Turn logins into usage rows: first login of each user and day counts. */
-static int logins_to_rows(const char *path, login *l, size_t n, row_vec *out)
-{
-  int hmin = 24, hmax = -1, error = 0;
-  int64_t dmin = INT64_MAX, dmax = INT64_MIN;
-  long *count = NULL;
-
-  if (n == 0)
-    return vs_error_set(VS_EINPUT, "%s: no logins (expected rows of user,timestamp)", path);
-  qsort(l, n, sizeof(*l), login_cmp);
-  for (size_t i = 0; i < n; i++) {
-    int h = l[i].secs / 3600;
-    hmin = h < hmin ? h : hmin;
-    hmax = h > hmax ? h : hmax;
-    dmin = l[i].day < dmin ? l[i].day : dmin;
-    dmax = l[i].day > dmax ? l[i].day : dmax;
-  }
-  size_t days = (size_t)(dmax - dmin + 1), hours = (size_t)(hmax - hmin + 1);
-  if (!(count = calloc(days * hours, sizeof(*count))))
-    return vs_error_set(VS_ENOMEM, "out of memory");
-  for (size_t i = 0; i < n; i++)
-    if (i == 0 || l[i].day != l[i - 1].day || strcmp(l[i].user, l[i - 1].user) != 0)
-      count[(size_t)(l[i].day - dmin) * hours + (size_t)(l[i].secs / 3600 - hmin)]++;
-  for (size_t d = 0; d < days; d++)
-    for (size_t h = 0; h < hours; h++) {
-      vs_usage_row r;
-      vs_date date = vs_cal_civil_from_days(dmin + (int64_t)d);
-      if ((error = vs_usage_features(date, hmin + (int)h, &r)) < 0) {
-        error = prefix_error(error, "%s", path);
-        goto cleanup;
-      }
-      r.attendance = (double)count[d * hours + h];
-      if ((error = row_push(out, &r)) < 0)
-        goto cleanup;
-    }
-cleanup:
-  free(count);
-  return error;
-}
-
-int vs_forecast_read_csv(const char *path, vs_usage_row **rows, size_t *n)
-{
-  FILE *f = NULL;
-  char *buf = NULL, *line;
-  size_t cap = 0, lineno = 0;
-  ssize_t got;
-  row_vec out = {0};
-  login *logins = NULL;
-  size_t n_logins = 0, cap_logins = 0;
-  int error = 0, kind = 0; /* 1 usage, 2 logins */
-
-  *rows = NULL;
-  *n = 0;
-  if (!(f = fopen(path, "r")))
-    return vs_error_set(VS_EIO, "%s: cannot read: %s", path, strerror(errno));
-  while ((got = getline(&buf, &cap, f)) >= 0) {
-    lineno++;
-    if ((size_t)got != strlen(buf)) {
-      error = vs_error_set(VS_EINPUT, "%s:%zu: NUL byte in line (expected a text CSV)", path, lineno);
-      goto cleanup;
-    }
-    line = trim(buf);
-    if (kind == 0) {
-      if (lineno == 1 && (unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB &&
-          (unsigned char)line[2] == 0xBF)
-        line += 3; /* UTF-8 byte-order mark from spreadsheet exports */
-      if (!strcmp(line, VS_USAGE_CSV_HEADER))
-        kind = 1;
-      else if (!strcmp(line, "user,timestamp"))
-        kind = 2;
-      else {
-        error = vs_error_set(VS_EINPUT, "%s:%zu: unknown header '%.80s' (expected '%s' or 'user,timestamp')", path,
-                             lineno, line, VS_USAGE_CSV_HEADER);
-        goto cleanup;
-      }
-      continue;
-    }
-    if (!*line)
-      continue; /* blank lines, e.g. a trailing one */
-    if (kind == 1) {
-      vs_usage_row r;
-      if ((error = usage_line(line, &r)) < 0) {
-        error = at_line(path, lineno, error);
-        goto cleanup;
-      }
-      if (out.len) {
-        const vs_usage_row *p = &out.v[out.len - 1];
-        int64_t dp = vs_usage_row_days(p), dr = vs_usage_row_days(&r);
-        if (dr < dp || (dr == dp && r.hour <= p->hour)) {
-          error = vs_error_set(VS_EINPUT,
-                               "%s:%zu: row %04d-%02d-%02d hour %d is not after the previous row (expected rows "
-                               "sorted by date and hour, each once)",
-                               path, lineno, r.year, r.month, r.day, r.hour);
-          goto cleanup;
-        }
-      }
-      if ((error = row_push(&out, &r)) < 0)
-        goto cleanup;
-    } else {
-      char *fl[3];
-      login l;
-      size_t nf = split_fields(line, fl, 2);
-      if (nf != 2) {
-        error = vs_error_set(VS_EINPUT, "%s:%zu: %s fields (expected 2: user,timestamp)", path, lineno,
-                             nf > 2 ? "more than 2" : "only 1");
-        goto cleanup;
-      }
-      char *user = trim(fl[0]), *ts = trim(fl[1]);
-      if (!*user) {
-        error = vs_error_set(VS_EINPUT, "%s:%zu: empty user (expected user,timestamp)", path, lineno);
-        goto cleanup;
-      }
-      if ((error = parse_timestamp(ts, &l.day, &l.secs)) < 0) {
-        error = at_line(path, lineno, error);
-        goto cleanup;
-      }
-      vs_date d = vs_cal_civil_from_days(l.day);
-      if (d.year < VS_CAL_FIRST_YEAR || d.year > VS_CAL_LAST_YEAR) {
-        error = vs_error_set(VS_EINPUT, "%s:%zu: %s is outside the calendar's years %d..%d", path, lineno, ts,
-                             VS_CAL_FIRST_YEAR, VS_CAL_LAST_YEAR);
-        goto cleanup;
-      }
-      if (n_logins == cap_logins) {
-        size_t c = cap_logins ? cap_logins * 2 : 1024;
-        login *p = realloc(logins, c * sizeof(*p));
-        if (!p) {
-          error = vs_error_set(VS_ENOMEM, "out of memory");
-          goto cleanup;
-        }
-        logins = p;
-        cap_logins = c;
-      }
-      if (!(l.user = strdup(user))) {
-        error = vs_error_set(VS_ENOMEM, "out of memory");
-        goto cleanup;
-      }
-      logins[n_logins++] = l;
-    }
-  }
-  if (ferror(f)) {
-    error = vs_error_set(VS_EIO, "%s: read error: %s", path, strerror(errno));
-    goto cleanup;
-  }
-  if (kind == 0) {
-    error = vs_error_set(VS_EINPUT, "%s:1: empty file (expected a header '%s' or 'user,timestamp')", path,
-                         VS_USAGE_CSV_HEADER);
-    goto cleanup;
-  }
-  if (kind == 2) {
-    if ((error = logins_to_rows(path, logins, n_logins, &out)) < 0)
-      goto cleanup;
-  } else if (out.len == 0) {
-    error = vs_error_set(VS_EINPUT, "%s: no data rows", path);
-    goto cleanup;
-  }
-  *rows = out.v;
-  *n = out.len;
-  out.v = NULL;
-cleanup:
-  for (size_t i = 0; i < n_logins; i++)
-    free(logins[i].user);
-  free(logins);
-  free(out.v);
-  free(buf);
-  fclose(f);
-  return error;
-}
-
-/* ======================================================================== */
-/* XGBoost                                                                  */
-/* ======================================================================== */
 
 static int make_dmatrix(const vs_usage_row *rows, size_t n, int with_labels, DMatrixHandle *out)
 {
@@ -432,26 +96,28 @@ cleanup:
   return error;
 }
 
-static int set_param_d(BoosterHandle b, const char *name, double v)
+/* XGBoosterSetParam or XGBoosterSetAttr with a formatted value. */
+typedef int (*xgb_setter)(BoosterHandle, const char *, const char *);
+static int xgb_set(xgb_setter set, BoosterHandle b, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int xgb_set(xgb_setter set, BoosterHandle b, const char *key, const char *fmt, ...)
 {
-  char buf[64];
-  snprintf(buf, sizeof(buf), "%.17g", v);
-  return XGBoosterSetParam(b, name, buf);
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  return set(b, key, buf);
 }
-
-static int set_param_l(BoosterHandle b, const char *name, long long v)
-{
-  char buf[64];
-  snprintf(buf, sizeof(buf), "%lld", v);
-  return XGBoosterSetParam(b, name, buf);
-}
+#define set_param(b, key, ...) xgb_set(XGBoosterSetParam, b, key, __VA_ARGS__)
+#define set_attr(b, key, ...) xgb_set(XGBoosterSetAttr, b, key, __VA_ARGS__)
 
 /* Threads are a run-time setting that XGBoost does not save, so it is set
  * again after loading a model. */
 static int set_runtime_params(BoosterHandle b, const vs_forecast_params *p)
 {
   int error = 0;
-  XGB(set_param_l(b, "nthread", p->nthread));
+  XGB(set_param(b, "nthread", "%d", p->nthread));
   XGB(XGBoosterSetParam(b, "verbosity", "0"));
 cleanup:
   return error;
@@ -476,6 +142,19 @@ static int check_params(const vs_forecast_params *p)
   return 0;
 }
 
+/* XGBoost refuses labels a float cannot hold, with a stack trace. */
+static int check_labels(const vs_usage_row *rows, size_t n)
+{
+  if (n == 0)
+    return vs_error_set(VS_EINPUT, "no training rows");
+  for (size_t i = 0; i < n; i++)
+    if (!(rows[i].attendance >= 0 && rows[i].attendance <= VS_USAGE_ATTENDANCE_MAX))
+      return vs_error_set(VS_EINPUT, "row %zu (%04d-%02d-%02d %02d:00): attendance %g is out of range (expected 0..%d)",
+                          i + 1, rows[i].year, rows[i].month, rows[i].day, rows[i].hour, rows[i].attendance,
+                          VS_USAGE_ATTENDANCE_MAX);
+  return 0;
+}
+
 /* Fit a booster on rows with params p. */
 static int fit(const vs_usage_row *rows, size_t n, const vs_forecast_params *p, BoosterHandle *out)
 {
@@ -493,11 +172,11 @@ static int fit(const vs_usage_row *rows, size_t n, const vs_forecast_params *p, 
   /* hist is exact enough for 8 small-integer features and deterministic for
    * a given nthread and seed (the seed drives row and column sampling). */
   XGB(XGBoosterSetParam(b, "tree_method", "hist"));
-  XGB(set_param_l(b, "seed", (long long)(p->seed & 0x7fffffff)));
-  XGB(set_param_l(b, "max_depth", p->max_depth));
-  XGB(set_param_d(b, "eta", p->eta));
-  XGB(set_param_d(b, "subsample", p->subsample));
-  XGB(set_param_d(b, "colsample_bytree", p->colsample));
+  XGB(set_param(b, "seed", "%lld", (long long)(p->seed & 0x7fffffff)));
+  XGB(set_param(b, "max_depth", "%d", p->max_depth));
+  XGB(set_param(b, "eta", "%.17g", p->eta));
+  XGB(set_param(b, "subsample", "%.17g", p->subsample));
+  XGB(set_param(b, "colsample_bytree", "%.17g", p->colsample));
   for (int i = 0; i < p->n_trees; i++)
     XGB(XGBoosterUpdateOneIter(b, i, d));
   *out = b;
@@ -587,48 +266,32 @@ cleanup:
   return error;
 }
 
-static int set_attr(BoosterHandle b, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int set_attr(BoosterHandle b, const char *key, const char *fmt, ...)
-{
-  char buf[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof(buf), fmt, ap);
-  va_end(ap);
-  if (XGBoosterSetAttr(b, key, buf) != 0)
-    return vs_error_set(VS_ERROR, "xgboost: %s", XGBGetLastError());
-  return 0;
-}
-
 static int store_metadata(vs_forecast_model *m)
 {
   const vs_forecast_params *p = &m->params;
   BoosterHandle b = m->booster;
   char features[256] = "";
-  int error;
+  int error = 0;
 
-  for (int i = 0; i < VS_USAGE_FEATURES; i++) {
-    strcat(features, vs_usage_feature_names[i]);
-    if (i + 1 < VS_USAGE_FEATURES)
-      strcat(features, ",");
-  }
-  if ((error = set_attr(b, "vdistorm_format", "%s", FORMAT_TAG)) < 0 ||
-      (error = set_attr(b, "vdistorm_nthread", "%d", p->nthread)) < 0 ||
-      (error = set_attr(b, "vdistorm_seed", "%llu", (unsigned long long)p->seed)) < 0 ||
-      (error = set_attr(b, "vdistorm_n_trees", "%d", p->n_trees)) < 0 ||
-      (error = set_attr(b, "vdistorm_max_depth", "%d", p->max_depth)) < 0 ||
-      (error = set_attr(b, "vdistorm_eta", "%.17g", p->eta)) < 0 ||
-      (error = set_attr(b, "vdistorm_subsample", "%.17g", p->subsample)) < 0 ||
-      (error = set_attr(b, "vdistorm_colsample", "%.17g", p->colsample)) < 0 ||
-      (error = set_attr(b, "vdistorm_holdout_days", "%d", p->holdout_days)) < 0 ||
-      (error = set_attr(b, "vdistorm_tree_method", "hist")) < 0 ||
-      (error = set_attr(b, "vdistorm_p95_residual", "%.17g", m->p95)) < 0 ||
-      (error = set_attr(b, "vdistorm_zero_floor", "%.17g", m->floor)) < 0 ||
-      (error = set_attr(b, "vdistorm_hours", "%d-%d", m->hour_first, m->hour_last)) < 0 ||
-      (error = set_attr(b, "vdistorm_train_rows", "%zu", m->rows)) < 0 ||
-      (error = set_attr(b, "vdistorm_features", "%s", features)) < 0)
-    return error;
-  return 0;
+  for (int i = 0; i < VS_USAGE_FEATURES; i++)
+    strcat(strcat(features, i ? "," : ""), vs_usage_feature_names[i]);
+  XGB(set_attr(b, "vdistorm_format", "%s", FORMAT_TAG));
+  XGB(set_attr(b, "vdistorm_nthread", "%d", p->nthread));
+  XGB(set_attr(b, "vdistorm_seed", "%llu", (unsigned long long)p->seed));
+  XGB(set_attr(b, "vdistorm_n_trees", "%d", p->n_trees));
+  XGB(set_attr(b, "vdistorm_max_depth", "%d", p->max_depth));
+  XGB(set_attr(b, "vdistorm_eta", "%.17g", p->eta));
+  XGB(set_attr(b, "vdistorm_subsample", "%.17g", p->subsample));
+  XGB(set_attr(b, "vdistorm_colsample", "%.17g", p->colsample));
+  XGB(set_attr(b, "vdistorm_holdout_days", "%d", p->holdout_days));
+  XGB(set_attr(b, "vdistorm_tree_method", "%s", "hist"));
+  XGB(set_attr(b, "vdistorm_p95_residual", "%.17g", m->p95));
+  XGB(set_attr(b, "vdistorm_zero_floor", "%.17g", m->floor));
+  XGB(set_attr(b, "vdistorm_hours", "%d-%d", m->hour_first, m->hour_last));
+  XGB(set_attr(b, "vdistorm_train_rows", "%zu", m->rows));
+  XGB(set_attr(b, "vdistorm_features", "%s", features));
+cleanup:
+  return error;
 }
 
 int vs_forecast_train(const vs_usage_row *rows, size_t n, const vs_forecast_params *params,
@@ -639,10 +302,8 @@ int vs_forecast_train(const vs_usage_row *rows, size_t n, const vs_forecast_para
   int error;
 
   *out = NULL;
-  if ((error = check_params(&p)) < 0)
+  if ((error = check_params(&p)) < 0 || (error = check_labels(rows, n)) < 0)
     return error;
-  if (n == 0)
-    return vs_error_set(VS_EINPUT, "no training rows");
   if (!(m = calloc(1, sizeof(*m))))
     return vs_error_set(VS_ENOMEM, "out of memory");
   m->params = p;
@@ -668,24 +329,17 @@ cleanup:
 
 int vs_forecast_save(const vs_forecast_model *m, const char *path)
 {
-  char tmp[PATH_MAX];
-  int error = 0;
+  const char *json = NULL;
+  bst_ulong len = 0;
+  int error;
 
+  /* XGBoosterSaveModel picks the format from the file name, which a
+   * temporary name does not keep: serialise in memory, write atomically. */
+  if (XGBoosterSaveModelToBuffer(m->booster, "{\"format\": \"json\"}", &len, &json) != 0)
+    return xgb_error(VS_ERROR, path, "cannot save the model");
   if ((error = vs_fs_mkdir_parent(path)) < 0)
     return error;
-  /* XGBoost picks the format from the extension: keep ".json" last. */
-  if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld.json", path, (long)getpid()) >= (int)sizeof(tmp))
-    return vs_error_set(VS_EIO, "%s: path too long", path);
-  if (XGBoosterSaveModel(m->booster, tmp) != 0) {
-    error = vs_error_set(VS_EIO, "%s: cannot write the model: %s", path, XGBGetLastError());
-    goto cleanup;
-  }
-  if (rename(tmp, path) != 0)
-    error = vs_error_set(VS_EIO, "%s: cannot rename into place: %s", path, strerror(errno));
-cleanup:
-  if (error < 0)
-    unlink(tmp);
-  return error;
+  return vs_fs_write_atomic(path, json, (size_t)len);
 }
 
 /* Read attribute `key` as text; VS_EINPUT naming the file if absent. */
@@ -693,37 +347,76 @@ static int get_attr(BoosterHandle b, const char *path, const char *key, const ch
 {
   int ok = 0;
   if (XGBoosterGetAttr(b, key, out, &ok) != 0)
-    return vs_error_set(VS_ERROR, "xgboost: %s", XGBGetLastError());
+    return xgb_error(VS_EINPUT, path, "not an xgboost model");
   if (!ok)
     return vs_error_set(VS_EINPUT, "%s: not a vdistorm usage model (attribute '%s' missing; train one with: "
                                    "vdistorm forecast train)", path, key);
   return 0;
 }
 
-static int attr_long(BoosterHandle b, const char *path, const char *key, long lo, long hi, long *out)
+/* The numeric attributes, each in its range. Only the p95 may be "nan" (not
+ * measured); whether it makes a sane margin is checked where it is used. */
+static int load_numbers(vs_forecast_model *m, const char *path)
 {
-  const char *s;
-  int error;
-  if ((error = get_attr(b, path, key, &s)) < 0)
-    return error;
-  if (vs_parse_long(s, out) < 0 || *out < lo || *out > hi)
-    return vs_error_set(VS_EINPUT, "%s: bad attribute %s = '%s' (expected %ld..%ld)", path, key, s, lo, hi);
+  vs_forecast_params *p = &m->params;
+  double nthread, trees, depth, holdout, rows;
+  const struct {
+    const char *key;
+    double lo, hi, *out;
+  } attrs[] = {
+      {"vdistorm_nthread", 1, 256, &nthread},          {"vdistorm_n_trees", 1, 100000, &trees},
+      {"vdistorm_max_depth", 1, 30, &depth},           {"vdistorm_holdout_days", 0, INT_MAX, &holdout},
+      {"vdistorm_train_rows", 0, 1e15, &rows},         {"vdistorm_eta", 0, 1, &p->eta},
+      {"vdistorm_subsample", 0, 1, &p->subsample},     {"vdistorm_colsample", 0, 1, &p->colsample},
+      {"vdistorm_zero_floor", 0, HUGE_VAL, &m->floor}, {"vdistorm_p95_residual", -HUGE_VAL, HUGE_VAL, &m->p95},
+  };
+  for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+    const char *s;
+    int error = get_attr(m->booster, path, attrs[i].key, &s);
+    if (error < 0)
+      return error;
+    if (attrs[i].out == &m->p95 && (!strcmp(s, "nan") || !strcmp(s, "-nan")))
+      m->p95 = NAN;
+    else if (vs_parse_double(s, attrs[i].out) < 0 || !(*attrs[i].out >= attrs[i].lo && *attrs[i].out <= attrs[i].hi))
+      return vs_error_set(VS_EINPUT, "%s: bad attribute %s = '%s' (expected %g..%g)", path, attrs[i].key, s,
+                          attrs[i].lo, attrs[i].hi);
+  }
+  p->nthread = (int)nthread;
+  p->n_trees = (int)trees;
+  p->max_depth = (int)depth;
+  p->holdout_days = (int)holdout;
+  m->rows = (size_t)rows;
   return 0;
 }
 
-static int attr_double(BoosterHandle b, const char *path, const char *key, double *out)
+/* Readable, a regular file and not empty: XGBoost's messages for these are
+ * C++ context, and it would wait for ever on a FIFO. */
+static int check_model_file(const char *path)
 {
-  const char *s;
-  int error;
-  if ((error = get_attr(b, path, key, &s)) < 0)
-    return error;
-  /* "nan" is how an unmeasured p95 is stored. */
-  if (!strcmp(s, "nan") || !strcmp(s, "-nan")) {
-    *out = NAN;
-    return 0;
-  }
-  if (vs_parse_double(s, out) < 0)
-    return vs_error_set(VS_EINPUT, "%s: bad attribute %s = '%s' (expected a number)", path, key, s);
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), ok;
+  if (fd < 0)
+    return vs_error_set(VS_EIO, "cannot read %s: %s", path, strerror(errno));
+  ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  close(fd);
+  if (!ok)
+    return vs_error_set(VS_EIO, "%s: not a regular file", path);
+  if (st.st_size == 0)
+    return vs_error_set(VS_EINPUT, "%s: not an xgboost model (empty file)", path);
+  return 0;
+}
+
+/* XGBoost predicts from fewer columns than a model was trained on without
+ * a word: the count must be this build's. */
+static int check_features(BoosterHandle b, const char *path)
+{
+  bst_ulong n = 0;
+  if (XGBoosterGetNumFeature(b, &n) != 0)
+    return xgb_error(VS_EINPUT, path, "not an xgboost model");
+  if (n != VS_USAGE_FEATURES)
+    return vs_error_set(VS_EINPUT, "%s: the model has %llu features (expected %d: Year, Month, Day, Wday, Hour, "
+                                   "Holiday, Lmonth, Lday; retrain it with: vdistorm forecast train)",
+                        path, (unsigned long long)n, VS_USAGE_FEATURES);
   return 0;
 }
 
@@ -731,22 +424,16 @@ int vs_forecast_load(const char *path, vs_forecast_model **out)
 {
   vs_forecast_model *m = NULL;
   const char *s;
-  long v;
-  FILE *f;
   int error = 0;
 
   *out = NULL;
-  /* Check readability first: XGBoost's own message for a missing file is a
-   * stack of C++ context, not something to show a user. */
-  if (!(f = fopen(path, "r")))
-    return vs_error_set(VS_EIO, "cannot read %s: %s", path, strerror(errno));
-  fclose(f);
+  if ((error = check_model_file(path)) < 0)
+    return error;
   if (!(m = calloc(1, sizeof(*m))))
     return vs_error_set(VS_ENOMEM, "out of memory");
   XGB(XGBoosterCreate(NULL, 0, &m->booster));
   if (XGBoosterLoadModel(m->booster, path) != 0) {
-    const char *why = XGBGetLastError(), *nl = strrchr(why, '\n');
-    error = vs_error_set(VS_EINPUT, "%s: not an XGBoost JSON model (%.200s)", path, nl && nl[1] ? nl + 1 : why);
+    error = xgb_error(VS_EINPUT, path, "not an xgboost model");
     goto cleanup;
   }
   if ((error = get_attr(m->booster, path, "vdistorm_format", &s)) < 0)
@@ -755,20 +442,7 @@ int vs_forecast_load(const char *path, vs_forecast_model **out)
     error = vs_error_set(VS_EINPUT, "%s: model format '%s' (expected %s)", path, s, FORMAT_TAG);
     goto cleanup;
   }
-  vs_forecast_params *p = &m->params;
-  if ((error = attr_long(m->booster, path, "vdistorm_nthread", 1, 256, &v)) < 0)
-    goto cleanup;
-  p->nthread = (int)v;
-  if ((error = attr_long(m->booster, path, "vdistorm_n_trees", 1, 100000, &v)) < 0)
-    goto cleanup;
-  p->n_trees = (int)v;
-  if ((error = attr_long(m->booster, path, "vdistorm_max_depth", 1, 30, &v)) < 0)
-    goto cleanup;
-  p->max_depth = (int)v;
-  if ((error = attr_long(m->booster, path, "vdistorm_holdout_days", 0, LONG_MAX, &v)) < 0)
-    goto cleanup;
-  p->holdout_days = (int)(v > INT_MAX ? INT_MAX : v);
-  if ((error = get_attr(m->booster, path, "vdistorm_seed", &s)) < 0)
+  if ((error = load_numbers(m, path)) < 0 || (error = get_attr(m->booster, path, "vdistorm_seed", &s)) < 0)
     goto cleanup;
   {
     char *end;
@@ -778,17 +452,8 @@ int vs_forecast_load(const char *path, vs_forecast_model **out)
       error = vs_error_set(VS_EINPUT, "%s: bad attribute vdistorm_seed = '%s'", path, s);
       goto cleanup;
     }
-    p->seed = u;
+    m->params.seed = u;
   }
-  if ((error = attr_double(m->booster, path, "vdistorm_eta", &p->eta)) < 0 ||
-      (error = attr_double(m->booster, path, "vdistorm_subsample", &p->subsample)) < 0 ||
-      (error = attr_double(m->booster, path, "vdistorm_colsample", &p->colsample)) < 0 ||
-      (error = attr_double(m->booster, path, "vdistorm_p95_residual", &m->p95)) < 0 ||
-      (error = attr_double(m->booster, path, "vdistorm_zero_floor", &m->floor)) < 0)
-    goto cleanup;
-  if ((error = attr_long(m->booster, path, "vdistorm_train_rows", 0, LONG_MAX, &v)) < 0)
-    goto cleanup;
-  m->rows = (size_t)v;
   if ((error = get_attr(m->booster, path, "vdistorm_hours", &s)) < 0)
     goto cleanup;
   if (sscanf(s, "%d-%d", &m->hour_first, &m->hour_last) != 2 || m->hour_first < 0 || m->hour_last > 23 ||
@@ -796,7 +461,7 @@ int vs_forecast_load(const char *path, vs_forecast_model **out)
     error = vs_error_set(VS_EINPUT, "%s: bad attribute vdistorm_hours = '%s' (expected H-H)", path, s);
     goto cleanup;
   }
-  if ((error = set_runtime_params(m->booster, p)) < 0)
+  if ((error = check_features(m->booster, path)) < 0 || (error = set_runtime_params(m->booster, &m->params)) < 0)
     goto cleanup;
   *out = m;
   m = NULL;
@@ -814,15 +479,10 @@ void vs_forecast_model_free(vs_forecast_model *m)
   free(m);
 }
 
-const vs_forecast_params *vs_forecast_model_params(const vs_forecast_model *m)
-{
-  return &m->params;
-}
-
-double vs_forecast_model_p95(const vs_forecast_model *m)
-{
-  return m->p95;
-}
+const vs_forecast_params *vs_forecast_model_params(const vs_forecast_model *m) { return &m->params; }
+double vs_forecast_model_p95(const vs_forecast_model *m) { return m->p95; }
+double vs_forecast_model_floor(const vs_forecast_model *m) { return m->floor; }
+size_t vs_forecast_model_rows(const vs_forecast_model *m) { return m->rows; }
 
 void vs_forecast_model_hours(const vs_forecast_model *m, int *first, int *last)
 {
@@ -830,19 +490,18 @@ void vs_forecast_model_hours(const vs_forecast_model *m, int *first, int *last)
   *last = m->hour_last;
 }
 
-size_t vs_forecast_model_rows(const vs_forecast_model *m)
-{
-  return m->rows;
-}
-
 int vs_forecast_predict_rows(const vs_forecast_model *m, const vs_usage_row *rows, size_t n, float *out)
 {
   return predict(m->booster, rows, n, out);
 }
 
-double vs_forecast_model_floor(const vs_forecast_model *m)
+/* Margins come from the command line and from model files: refuse what
+ * would overflow the counts of desktops rather than clamp it. */
+static int check_margin(double margin)
 {
-  return m->floor;
+  if (!(margin >= 0 && margin <= VS_FORECAST_MARGIN_MAX))
+    return vs_error_set(VS_EINPUT, "margin %g VMs is out of range (expected 0..%d)", margin, VS_FORECAST_MARGIN_MAX);
+  return 0;
 }
 
 int vs_forecast_vms(const vs_forecast_model *m, double pred, double margin)
@@ -865,6 +524,8 @@ int vs_forecast_predict_date(const vs_forecast_model *m, vs_date d, double margi
 
   *hours = NULL;
   *n = 0;
+  if ((error = check_margin(margin)) < 0)
+    goto cleanup;
   if (!rows || !h || !pred) {
     error = vs_error_set(VS_ENOMEM, "out of memory");
     goto cleanup;
@@ -918,6 +579,8 @@ int vs_forecast_evaluate(const vs_forecast_model *m, const vs_usage_row *rows, s
   memset(out, 0, sizeof(*out));
   if (n == 0)
     return vs_error_set(VS_EINPUT, "no rows to evaluate on");
+  if ((error = check_margin(margin)) < 0)
+    return error;
   if (!(pred = malloc(n * sizeof(*pred))))
     return vs_error_set(VS_ENOMEM, "out of memory");
   if ((error = predict(m->booster, rows, n, pred)) < 0)

@@ -1,7 +1,7 @@
 /* The usage forecaster: how many desktops must be ready at each hour of a
  * date. XGBoost regression (C API, kept inside forecast.c) on the features of
- * dataset.h, trained on the synthetic data set or on hourly counts derived
- * from a log of desktop logins. See docs/FORECAST.md.
+ * usage.h, trained on the synthetic data set or on hourly counts derived
+ * from a log of desktop logins (both read by usage.h). See docs/FORECAST.md.
  *
  * Determinism: every training run sets nthread and seed explicitly and
  * records them (with all hyper-parameters, the feature names and the p95
@@ -13,30 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "demand/dataset.h"
-#include "scenario/scenario.h"
+#include "demand/usage.h"
 
-/* ---- Data ---------------------------------------------------------------- */
-
-/* Read a CSV of either kind, told apart by its header:
- *  - usage rows: "Year,Month,Day,Wday,Hour,Holiday,Lmonth,Lday,attendance"
- *    (the columns must agree with the calendar: Wday, Holiday, Lmonth and
- *    Lday are checked, so a data set built with another calendar is caught);
- *  - login log: "user,timestamp" with timestamps "YYYY-MM-DD HH:MM[:SS]" (or
- *    'T' instead of the blank). Each user counts once per day, at the hour
- *    of their first login; every date from the first to the last logged one
- *    gets a row per hour from the earliest to the latest hour seen (zero
- *    where nobody logged in), with the calendar's features.
- * Rows are returned sorted by (date, hour). On malformed input returns
- * VS_EINPUT with "FILE:LINE: what is wrong"; VS_EIO if unreadable. */
-int vs_forecast_read_csv(const char *path, vs_usage_row **rows, size_t *n);
-
-/* Date of a row as days since 1970-01-01. */
-int64_t vs_usage_row_days(const vs_usage_row *r);
-/* Indices [*begin, *end) of the rows (sorted by date) whose date lies in
- * [from, to] (days since 1970-01-01). */
-void vs_usage_rows_range(const vs_usage_row *rows, size_t n, int64_t from, int64_t to, size_t *begin,
-                         size_t *end);
+/* The largest margin accepted, in VMs per hour: with attendance bounded by
+ * VS_USAGE_ATTENDANCE_MAX, a day's desktops stay far inside an int. */
+#define VS_FORECAST_MARGIN_MAX 1000000
 
 /* ---- Model --------------------------------------------------------------- */
 
@@ -59,21 +40,24 @@ typedef struct {
 
 typedef struct vs_forecast_model vs_forecast_model;
 
-/* Train on rows (features + attendance). Returns 0 or a negative code. */
+/* Train on rows (features + attendance, 0..VS_USAGE_ATTENDANCE_MAX).
+ * Returns 0 or a negative code. */
 int vs_forecast_train(const vs_usage_row *rows, size_t n, const vs_forecast_params *params,
                       vs_forecast_model **out);
 /* Save as an XGBoost JSON model with vdistorm's metadata as attributes; the
  * file is written under a temporary name and renamed into place. */
 int vs_forecast_save(const vs_forecast_model *m, const char *path);
 /* Load a model saved by vs_forecast_save. VS_EIO if unreadable, VS_EINPUT if
- * it is not a vdistorm usage model. */
+ * it is not a vdistorm usage model or takes other features; the message is
+ * one line naming the file (XGBoost's own is cut to its first line). */
 int vs_forecast_load(const char *path, vs_forecast_model **out);
 void vs_forecast_model_free(vs_forecast_model *m);
 
 /* Metadata. */
 const vs_forecast_params *vs_forecast_model_params(const vs_forecast_model *m);
 /* 95th percentile of (actual - predicted) over the held-out working-hour
- * rows: add it to a forecast to cover 95 % of the hours. NAN if unknown. */
+ * rows: add it to a forecast to cover 95 % of the hours. NAN if unknown.
+ * As stored, possibly negative: used as a margin, it is checked there. */
 double vs_forecast_model_p95(const vs_forecast_model *m);
 /* Hours the model was trained for (e.g. 7..10): *first, *last. */
 void vs_forecast_model_hours(const vs_forecast_model *m, int *first, int *last);
@@ -90,7 +74,9 @@ double vs_forecast_model_floor(const vs_forecast_model *m);
 /* Desktops to have ready for a raw prediction and a margin: 0 when the
  * prediction does not rise above the model's noise floor (a weekend or
  * holiday must not get a margin of desktops nobody will use), else
- * ceil(pred + margin - 0.01): a float prediction of 3.00002 needs 3 VMs. */
+ * ceil(pred + margin - 0.01): a float prediction of 3.00002 needs 3 VMs.
+ * Saturates at INT_MAX; the functions below refuse a margin outside
+ * 0..VS_FORECAST_MARGIN_MAX (VS_EINPUT). */
 int vs_forecast_vms(const vs_forecast_model *m, double pred, double margin);
 
 typedef struct {
