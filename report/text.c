@@ -70,7 +70,7 @@ static void explain(FILE *out, const vs_scenario *sc, const vs_threshold_step *s
     fprintf(out, "  - cpu: a host's CPU reaches %.0f %% (mean over %.0f s)\n", 100 * st->m.peak_cpu_util,
             sc->storm.cpu_window_s);
   if (st->limits & VS_LIMIT_HDD)
-    fprintf(out, "  - hdd: %d VMs on %d HDDs, so one HDD boots %d VMs one after another\n", st->k,
+    fprintf(out, "  - hdd: %d VMs on %d HDDs, so %d VMs interleave their reads on one HDD\n", st->k,
             vs_scenario_total_hdds(sc), st->max_per_disk);
   if (st->limits & VS_LIMIT_LINK)
     fprintf(out, "  - link: %d VMs behind one uplink need %.1f MB/s, the uplink carries %.1f MB/s\n",

@@ -1,4 +1,4 @@
-/* The figures the simulator must reproduce from the BRAIDS paper (brief, sec. 1),
+/* The figures the simulator must reproduce from the BRAIDS paper [BRAIDS 2024],
  * on scenarios/braids-single-hdd.yaml and scenarios/braids-case-study.yaml.
  * usage: test_paper VDISTORM SCENARIOS_DIR */
 #include <math.h>

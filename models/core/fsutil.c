@@ -130,19 +130,18 @@ const char *vs_atomic_tmp_path(const vs_atomic *a) { return a->tmp; }
 
 int vs_atomic_commit(vs_atomic *a)
 {
-  int rc = VS_OK, bad = ferror(a->f);
-  int err = bad ? errno : 0;
-  if (fflush(a->f) != 0 && !bad) {
-    bad = 1;
-    err = errno;
-  }
-  if (fclose(a->f) != 0 && !bad) {
-    bad = 1;
-    err = errno;
-  }
+  /* A write that failed earlier set the stream's error flag; its errno may
+   * be long gone, so the reason comes from the flush and close that follow
+   * (a full disk shows there again), else it is named generically. */
+  const char *why = NULL;
+  int bad = ferror(a->f), rc = VS_OK;
+  if (fflush(a->f) != 0 || fsync(fileno(a->f)) != 0)
+    why = strerror(errno);
+  if (fclose(a->f) != 0 && !why)
+    why = strerror(errno);
   a->f = NULL;
-  if (bad)
-    rc = vs_error_set(VS_EIO, "%s: write failed: %s", a->target, strerror(err ? err : EIO));
+  if (bad || why)
+    rc = vs_error_set(VS_EIO, "%s: write failed: %s", a->target, why ? why : "disk full or I/O error");
   else if (rename(a->tmp, a->target) != 0)
     rc = vs_error_set(VS_EIO, "%s: cannot rename into place: %s", a->target, strerror(errno));
   vs_atomic_abort(a); /* removes the temporary file if it is still there */

@@ -1,4 +1,4 @@
-/* The synthetic usage data set of the BRAIDS paper (brief, sec. 1).
+/* The synthetic usage data set of the BRAIDS paper [BRAIDS 2024].
  *
  * A company of `employees` people arrives at 07, 08, 09 and 10 o'clock with
  * shares 10 %, 40 %, 30 % and 10 %; each hour's count gets uniform integer

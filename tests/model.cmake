@@ -1,0 +1,7 @@
+# The model answers hardware questions: CPU contention, bounds, CSV round
+# trips, regress gates, desktop classes, repeats (through the vdistorm binary).
+add_executable(test_model ${CMAKE_CURRENT_SOURCE_DIR}/test_model.c)
+target_include_directories(test_model PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(test_model PRIVATE PkgConfig::CJSON m)
+add_test(NAME model_targets COMMAND test_model $<TARGET_FILE:vdistorm> ${PROJECT_SOURCE_DIR})
+set_tests_properties(model_targets PROPERTIES TIMEOUT 1800)
