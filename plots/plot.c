@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,13 +56,20 @@ static int run_gnuplot(const char *program, const char *tpl, const char *in, con
     close(fds[1]);
     return vs_error_set(VS_EIO, "cannot start %s: %s", program, strerror(errno));
   }
+  /* A gnuplot that is missing or dies early closes the pipe: the write must
+   * fail (and be reported below), not kill us with SIGPIPE. */
+  struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
+  sigemptyset(&ignore.sa_mask);
+  sigaction(SIGPIPE, &ignore, &old);
   if ((rc = put_string(f, "infile", in)) == VS_OK && (rc = put_string(f, "outfile", out)) == VS_OK &&
       (rc = put_string(f, "title_text", title)) == VS_OK && (rc = put_string(f, "template", tpl)) == VS_OK) {
     fprintf(f, "threshold = %d\n", threshold);
     fputs("load template\n", f);
   }
   fclose(f);
-  waitpid(pid, &status, 0);
+  sigaction(SIGPIPE, &old, NULL);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
   if (rc == VS_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
     rc = vs_error_set(VS_ERROR, "%s failed on %s (exit %d%s)", program, in,
                       WIFEXITED(status) ? WEXITSTATUS(status) : -1,
@@ -109,7 +117,7 @@ typedef struct {
 
 static int plot_one(plotter *p, const char *file, const char *tpl, const char *png, int threshold)
 {
-  char in[PATH_MAX], out[PATH_MAX], t[PATH_MAX], title[PATH_MAX];
+  char in[PATH_MAX], out[PATH_MAX], tmp[PATH_MAX + 32], t[PATH_MAX], title[PATH_MAX];
   const char *base = strrchr(p->dir, '/');
   int rc;
   snprintf(in, sizeof(in), "%s/%s", p->dir, file);
@@ -118,7 +126,14 @@ static int plot_one(plotter *p, const char *file, const char *tpl, const char *p
   snprintf(title, sizeof(title), "%s: %s", base && base[1] ? base + 1 : p->dir, file);
   if (access(t, R_OK) != 0)
     return vs_error_set(VS_EIO, "%s: cannot read the template (set VS_PLOTS_DIR to the plots/ folder)", t);
-  if ((rc = run_gnuplot(p->opts->gnuplot ? p->opts->gnuplot : "gnuplot", t, in, out, title, threshold)) != VS_OK)
+  /* Drawn under a temporary name and renamed when gnuplot succeeded: a
+   * failed plot never replaces a good figure with half a one. */
+  snprintf(tmp, sizeof(tmp), "%s.tmp-%ld.png", out, (long)getpid());
+  rc = run_gnuplot(p->opts->gnuplot ? p->opts->gnuplot : "gnuplot", t, in, tmp, title, threshold);
+  if (rc == VS_OK && rename(tmp, out) != 0)
+    rc = vs_error_set(VS_EIO, "%s: cannot rename into place: %s", out, strerror(errno));
+  unlink(tmp);
+  if (rc != VS_OK)
     return rc;
   p->count++;
   if (p->written)

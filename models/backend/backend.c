@@ -90,16 +90,20 @@ vs_boot_result *vs_boot_result_new(const vs_boot_req *plan, size_t n)
   return r;
 }
 
+/* The largest mean over `window` consecutive samples; a run shorter than
+ * the window is one window (a busy first second alone is not a saturated
+ * CPU). */
 static double rolling_peak(const double *util, size_t n, size_t stride, size_t col, size_t window)
 {
   double best = 0, sum = 0;
+  if (window > n)
+    window = n ? n : 1;
   for (size_t i = 0; i < n; i++) {
     sum += util[i * stride + col];
     if (i >= window)
       sum -= util[(i - window) * stride + col];
-    size_t w = i + 1 < window ? i + 1 : window;
-    if (sum / (double)w > best)
-      best = sum / (double)w;
+    if (i + 1 >= window && sum / (double)window > best)
+      best = sum / (double)window;
   }
   return best;
 }

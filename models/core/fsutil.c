@@ -134,6 +134,7 @@ int vs_atomic_commit(vs_atomic *a)
    * be long gone, so the reason comes from the flush and close that follow
    * (a full disk shows there again), else it is named generically. */
   const char *why = NULL;
+  int early = errno; /* most likely the failed write's, when the stream's error flag is set */
   int bad = ferror(a->f), rc = VS_OK;
   if (fflush(a->f) != 0 || fsync(fileno(a->f)) != 0)
     why = strerror(errno);
@@ -141,7 +142,8 @@ int vs_atomic_commit(vs_atomic *a)
     why = strerror(errno);
   a->f = NULL;
   if (bad || why)
-    rc = vs_error_set(VS_EIO, "%s: write failed: %s", a->target, why ? why : "disk full or I/O error");
+    rc = vs_error_set(VS_EIO, "%s: write failed: %s", a->target,
+                      why ? why : early ? strerror(early) : "disk full or I/O error");
   else if (rename(a->tmp, a->target) != 0)
     rc = vs_error_set(VS_EIO, "%s: cannot rename into place: %s", a->target, strerror(errno));
   vs_atomic_abort(a); /* removes the temporary file if it is still there */

@@ -412,20 +412,54 @@ double vs_clock_quantize(double seconds)
 
 const char *vs_clock_format_ms(double seconds, char *buf, unsigned long len)
 {
+  const char *sign = "";
   long long ms;
   if (!buf || len == 0)
     return buf;
-  if (!isfinite(seconds) || seconds < 0 || seconds >= 86400.0 * 365) {
+  if (!isfinite(seconds) || fabs(seconds) >= 86400.0 * 365) {
     vs_clock_format(seconds, buf, len);
     return buf;
   }
   ms = llround(seconds * 1000.0);
+  if (ms < 0) {
+    sign = "-";
+    ms = -ms;
+  }
   if (ms >= 86400000LL)
-    snprintf(buf, len, "+%lldd %02lld:%02lld:%02lld.%03lld", ms / 86400000LL, ms / 3600000 % 24, ms / 60000 % 60,
-             ms / 1000 % 60, ms % 1000);
+    snprintf(buf, len, "%s%lldd %02lld:%02lld:%02lld.%03lld", *sign ? sign : "+", ms / 86400000LL,
+             ms / 3600000 % 24, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
   else
-    snprintf(buf, len, "%02lld:%02lld:%02lld.%03lld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
+    snprintf(buf, len, "%s%02lld:%02lld:%02lld.%03lld", sign, ms / 3600000, ms / 60000 % 60, ms / 1000 % 60,
+             ms % 1000);
   return buf;
+}
+
+int vs_clock_parse_offset(const char *text, double *out)
+{
+  const char *p = text;
+  int sign = 1;
+  long long days = 0;
+  if (*p == '-' || *p == '+') {
+    sign = *p == '-' ? -1 : 1;
+    p++;
+  }
+  /* "+1d 00:00:38.000": a schedule that runs past midnight. */
+  const char *d = p;
+  while (is_digit(*d) && d - p < 3)
+    days = days * 10 + (*d++ - '0');
+  if (d > p && *d == 'd' && d[1] == ' ')
+    p = d + 2;
+  else
+    days = 0;
+  double clock;
+  if (parse_clock(p, &clock) != VS_OK)
+    return vs_error_set(VS_EINPUT, "bad clock '%s' (expected a time such as 07:53:30.250, -00:05:00 before "
+                                   "midnight or +1d 00:10:00 past it)",
+                        text);
+  /* Integer milliseconds again, so the value is the one that was written. */
+  long long ms = llround(clock * 1000.0) + days * 86400000LL;
+  *out = sign * (double)ms / 1000.0;
+  return VS_OK;
 }
 
 const char *vs_clock_format(double seconds, char *buf, unsigned long len)

@@ -55,6 +55,9 @@ const char *vs_unit_expected(vs_unit_kind kind);
 double vs_clock_quantize(double seconds);
 /* "HH:MM:SS.mmm" (what schedule CSVs hold; read back exactly). `buf` needs 32 bytes. */
 const char *vs_clock_format_ms(double seconds, char *buf, unsigned long len);
+/* What vs_clock_format_ms writes, read back exactly: a clock with an
+ * optional sign (before midnight) or "+Nd " (days after). */
+int vs_clock_parse_offset(const char *text, double *out);
 /* Format seconds since midnight as "HH:MM:SS" (days wrap past 24 h are shown
  * as "+1d HH:MM:SS"). `buf` needs 24 bytes. */
 const char *vs_clock_format(double seconds, char *buf, unsigned long len);

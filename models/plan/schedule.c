@@ -371,12 +371,12 @@ static int read_row(vs_csv *csv, char **f, size_t n, const vs_scenario *sc, vs_s
   e->vm = (int)vm;
   if (vs_placement_host_parse(sc, f[1], &e->host) != VS_OK || vs_placement_disk_parse(sc, f[2], &e->disk) != VS_OK)
     return vs_csv_error(csv, "%s", vs_error_last());
-  if (vs_unit_parse(f[3], VS_UNIT_CLOCK, &e->start_s) != VS_OK)
+  if (vs_clock_parse_offset(f[3], &e->start_s) != VS_OK)
     return vs_csv_error(csv, "start: %s", vs_error_last());
-  if (vs_unit_parse(f[4], VS_UNIT_CLOCK, &e->ready_by_s) != VS_OK)
+  if (vs_clock_parse_offset(f[4], &e->ready_by_s) != VS_OK)
     return vs_csv_error(csv, "ready_by: %s", vs_error_last());
   e->expected_ready_s = e->ready_by_s;
-  if (n >= 6 && f[5][0] && vs_unit_parse(f[5], VS_UNIT_CLOCK, &e->expected_ready_s) != VS_OK)
+  if (n >= 6 && f[5][0] && vs_clock_parse_offset(f[5], &e->expected_ready_s) != VS_OK)
     return vs_csv_error(csv, "expected_ready: %s", vs_error_last());
   e->cls = -1; /* from its deadline, below */
   if (n == 7 && f[6][0]) {
@@ -422,7 +422,7 @@ int vs_schedule_read_csv(const char *path, const vs_scenario *sc, vs_schedule **
   vs_csv *csv = NULL;
   size_t cap = 0, n;
   char **f;
-  int rc, got;
+  int rc, got, first = 1;
 
   *out = NULL;
   if (!s)
@@ -431,8 +431,11 @@ int vs_schedule_read_csv(const char *path, const vs_scenario *sc, vs_schedule **
   if ((rc = vs_csv_open(&csv, path)) != VS_OK)
     goto cleanup;
   while ((got = vs_csv_next(csv, &f, &n)) > 0) {
-    if (vs_csv_line(csv) == 1 && !strcmp(f[0], "vm"))
-      continue; /* header */
+    /* The header, if any, is the first row (comments may come before it). */
+    int header = first && !strcmp(f[0], "vm");
+    first = 0;
+    if (header)
+      continue;
     if ((rc = vs_array_reserve(&s->entries, &cap, s->n + 1, sizeof(*s->entries))) != VS_OK)
       goto cleanup;
     vs_schedule_entry *e = &s->entries[s->n];
