@@ -6,12 +6,15 @@
 #include "report/json.h"
 #include "report/series.h"
 #include "report/text.h"
+#include "plan/schedule.h"
 #include "study/threshold.h"
 #include "study_opts.h"
 
 typedef struct {
   const vs_scenario *sc;
   int vms;
+  const char *schedule_path; /* --schedule: boot these VMs at their starts instead */
+  vs_schedule *schedule;
   vs_study_repeat repeat;
   vs_boot_result **runs; /* repeat.n of them; runs[0] is reported */
 } boot_args;
@@ -23,6 +26,8 @@ static void help(FILE *out)
                "Simulate K VMs powered on at the same moment on the scenario's hardware and\n"
                "report when they are ready, host CPU, disk and uplink use.\n\n"
                "  --vms K      VMs booted at once (default: the scenario's workload total)\n"
+               "  --schedule F boot the VMs of a schedule CSV at their start times instead (the first\n"
+               "               start is t = 0; calibrate replays live runs' start offsets this way)\n"
                "  --json       print one JSON object on stdout and nothing else there:\n"
                "               {vms, all_ready_s, mean_ready_s, ready_s[], peak_cpu_util,\n"
                "                mean_disk_MBps, peak_link_util, ...}\n"
@@ -36,7 +41,15 @@ static void help(FILE *out)
 static int study(vs_backend *b, void *payload)
 {
   boot_args *a = payload;
-  return vs_study_boot_at_once(b, a->vms, &a->repeat, a->runs);
+  if (!a->schedule)
+    return vs_study_boot_at_once(b, a->vms, &a->repeat, a->runs);
+  double origin;
+  vs_boot_req *plan = vs_schedule_plan(a->schedule, &origin);
+  if (!plan)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  int rc = vs_study_repeat_boot(b, &a->repeat, plan, a->schedule->n, NULL, a->runs);
+  free(plan);
+  return rc;
 }
 
 static void spread(const boot_args *a, vs_stats *s)
@@ -80,6 +93,10 @@ static int write_series(vs_outdir *d, void *payload)
 static int option(void *ctx, int opt, const char *arg)
 {
   boot_args *a = ctx;
+  if (opt == 'S') {
+    a->schedule_path = arg;
+    return 1;
+  }
   if (opt != 'K')
     return vs_repeat_option(&a->repeat, opt, arg);
   int rc = vs_cli_int_arg("--vms", arg, 1, 1000000, &a->vms);
@@ -89,6 +106,7 @@ static int option(void *ctx, int opt, const char *arg)
 static int run(int argc, char **argv)
 {
   static const struct option options[] = {{"vms", required_argument, NULL, 'K'},
+                                          {"schedule", required_argument, NULL, 'S'},
                                           {"repeat", required_argument, NULL, VS_OPT_REPEAT},
                                           {"seed", required_argument, NULL, VS_OPT_SEED},
                                           {0}};
@@ -104,6 +122,11 @@ static int run(int argc, char **argv)
     return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
   if ((rc = vs_cli_load_scenario(&o, &sc)) != VS_OK)
     return vs_cli_fail(rc);
+  if (a.schedule_path) {
+    if ((rc = vs_schedule_read_csv(a.schedule_path, sc, &a.schedule)) != VS_OK)
+      goto cleanup;
+    a.vms = (int)a.schedule->n;
+  }
   if (!a.vms)
     a.vms = vs_scenario_total_vms(sc);
   if (a.vms <= 0) {
@@ -122,6 +145,7 @@ static int run(int argc, char **argv)
   rc = vs_cli_run_job(&o, sc, progress,
                       &(vs_cli_job){.study = study, .summary = summary, .text = text, .write = write_series}, &a);
 cleanup:
+  vs_schedule_free(a.schedule);
   for (int r = 0; a.runs && r < a.repeat.n; r++)
     vs_boot_result_free(a.runs[r]);
   free(a.runs);

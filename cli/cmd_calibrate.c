@@ -11,7 +11,7 @@
 #include "report/json.h"
 #include "study/calibrate.h"
 
-enum { OPT_MEASURED = VS_OPT_FIRST_OWN, OPT_FIT_K, OPT_ROUNDS, OPT_OUT };
+enum { OPT_MEASURED = VS_OPT_FIRST_OWN, OPT_FIT_K, OPT_ROUNDS, OPT_OUT, OPT_MAX_OVERHEAD };
 
 typedef struct {
   const char **dirs;
@@ -27,17 +27,25 @@ static void help(FILE *out)
 {
   fprintf(out,
           "usage: vdistorm calibrate SCENARIO --measured DIR [--measured DIR ...] -o OUT.yaml\n"
-          "                          [--fit-k K,K,...] [--rounds N] [--json] [-q]\n\n"
-          "Fit the simulator's boot profile and disk model (boot.read, boot.cpu_work,\n"
-          "boot.busy_cpu, boot.io_cpu_cost, hdd.read_bw and hdd.concurrency) to live\n"
-          "runs, write the calibrated scenario, and print for each k the measured and\n"
-          "simulated all-ready time and the error.\n\n"
+          "                          [--fit-k K,K,...] [--max-overhead X] [--rounds N] [--json] [-q]\n\n"
+          "Fit the simulator to live runs, write the calibrated scenario, and print for\n"
+          "each measured k the measured and simulated all-ready time and the error.\n"
+          "The procedure: measure k = 1 and 2 on the machine (vdistorm real threshold\n"
+          "--max-k 2 --repeat 3), fit, predict the larger k. Each candidate replays the\n"
+          "live runs' per-VM start offsets. Only what the runs identify is fitted: a\n"
+          "CPU-bound lone boot (one VM keeps a core busy, as under QEMU's TCG) fits\n"
+          "boot.cpu_work and boot.cpu_threads; a disk-bound one hdd.read_bw and the\n"
+          "hdd.concurrency curve. The sensitivity of the fitted times to each fitted\n"
+          "parameter is reported.\n\n"
           "  --measured DIR  a result folder of 'vdistorm real boot' (one k) or\n"
           "                  'vdistorm real threshold' (every k); repeat for more runs\n"
-          "                  (runs of the same k are averaged)\n"
-          "  --fit-k LIST    the k used for fitting (default: every other measured k,\n"
-          "                  from the smallest); the others only check the fit\n"
-          "  --rounds N      search rounds (default 12)\n"
+          "                  (runs of the same k are pooled; k with a steady spread weigh more)\n"
+          "  --fit-k LIST    the k used for fitting (default: the two smallest measured k);\n"
+          "                  the others only check the fit\n"
+          "  --max-overhead X  leave out steps whose host overhead (host CPU minus the VMs'\n"
+          "                  processes) was above X: the host was busy with other work\n"
+          "                  (default 10%%)\n"
+          "  --rounds N      search rounds per start (default 12)\n"
           "  -o OUT.yaml     the calibrated scenario (required)\n"
           "  --json          one JSON object on stdout\n"
           "  -q              no progress on stderr\n");
@@ -66,6 +74,10 @@ static int option(void *ctx, int opt, const char *arg)
   case OPT_MEASURED: a->dirs[a->n_dirs++] = arg; return 1;
   case OPT_FIT_K: return (rc = parse_k_list(a, arg)) < 0 ? rc : 1;
   case OPT_ROUNDS: return (rc = vs_cli_int_arg("--rounds", arg, 1, 1000, &a->opts.rounds)) < 0 ? rc : 1;
+  case OPT_MAX_OVERHEAD:
+    if (vs_unit_parse(arg, VS_UNIT_FRACTION, &a->opts.max_overhead) != VS_OK)
+      return vs_error_set(VS_EINPUT, "--max-overhead: '%s' is not a share such as 10%% or 0.1", arg);
+    return 1;
   }
   return 0;
 }
@@ -92,26 +104,40 @@ static cJSON *result_json(const calibrate_args *a, const vs_calibrate_result *r)
   else
     cJSON_AddNullToObject(o, "mape_check_pct");
   cJSON_AddNumberToObject(o, "mape_all_pct", r->mape_all_pct);
-  cJSON_AddNumberToObject(pj, "read_bytes", r->params.read_B);
-  cJSON_AddNumberToObject(pj, "cpu_work", r->params.cpu_work_f);
-  cJSON_AddNumberToObject(pj, "busy_cpu", r->params.busy_cpu_fps);
-  cJSON_AddNumberToObject(pj, "io_cpu_per_byte", r->params.io_cpu_fpB);
-  cJSON_AddNumberToObject(pj, "read_bw", r->params.read_Bps);
+  cJSON_AddNumberToObject(pj, "read_B", r->params.read_B);
+  cJSON_AddNumberToObject(pj, "cpu_work_f", r->params.cpu_work_f);
+  cJSON_AddNumberToObject(pj, "cpu_threads", r->params.cpu_threads);
+  cJSON_AddNumberToObject(pj, "busy_cpu_fps", r->params.busy_cpu_fps);
+  cJSON_AddNumberToObject(pj, "read_Bps", r->params.read_Bps);
   cJSON_AddNumberToObject(pj, "alpha", r->params.alpha);
   cJSON_AddItemToObject(o, "params", pj);
+  cJSON_AddStringToObject(o, "regime", r->regime == VS_CALIBRATE_CPU_BOUND ? "cpu" : "disk");
+  cJSON *sens = cJSON_AddObjectToObject(o, "elasticity");
+  for (int i = 0; r->fitted[i]; i++)
+    cJSON_AddNumberToObject(sens, r->fitted[i], r->elasticity[i]);
+  cJSON *drop = cJSON_AddArrayToObject(o, "dropped_k");
+  for (size_t i = 0; i < r->n_dropped && i < VS_CALIBRATE_MAX_K; i++)
+    cJSON_AddItemToArray(drop, cJSON_CreateNumber(r->dropped[i]));
   cJSON_AddStringToObject(o, "output", a->out_path);
   return o;
 }
 
 static void print_table(const vs_scenario *sc, const vs_calibrate_result *r)
 {
-  printf("%s: calibrated on %d of %zu measured k (%d simulations)\n     k  measured  simulated   error  used\n",
-         sc->name, r->n_fit, r->n_pts, r->evals);
+  printf("%s: calibrated on %d of %zu measured k (%s-bound lone boot; %d simulations)\n", sc->name, r->n_fit, r->n_pts,
+         r->regime == VS_CALIBRATE_CPU_BOUND ? "CPU" : "disk", r->evals);
+  printf("     k  measured  (spread)  simulated   error  used\n");
   for (size_t i = 0; i < r->n_pts; i++) {
     const vs_calibrate_point *p = &r->pts[i];
-    printf("%6d %8.1f s %8.1f s %+6.1f %%  %s\n", p->k, p->measured_s, p->simulated_s,
+    printf("%6d %8.2f s %7.2f s %8.2f s %+6.1f %%  %s\n", p->k, p->measured_s, p->sd_s, p->simulated_s,
            100 * (p->simulated_s - p->measured_s) / p->measured_s, p->fit ? "fit" : "check");
   }
+  for (size_t i = 0; i < r->n_dropped && i < VS_CALIBRATE_MAX_K; i++)
+    printf("  k = %d left out: a VM was not ready, or the host overhead was above --max-overhead\n", r->dropped[i]);
+  printf("fitted:");
+  for (int i = 0; r->fitted[i]; i++)
+    printf(" %s (elasticity %.2f)", r->fitted[i], r->elasticity[i]);
+  printf("\n");
   printf("MAPE: fit %.1f %%", r->mape_fit_pct);
   if (r->n_check)
     printf(", check (k not used for fitting) %.1f %%", r->mape_check_pct);
@@ -151,6 +177,7 @@ static int run(int argc, char **argv)
   static const struct option options[] = {{"measured", required_argument, NULL, OPT_MEASURED},
                                           {"fit-k", required_argument, NULL, OPT_FIT_K},
                                           {"rounds", required_argument, NULL, OPT_ROUNDS},
+                                          {"max-overhead", required_argument, NULL, OPT_MAX_OVERHEAD},
                                           {0}};
   vs_cli_common o = VS_CLI_COMMON_INIT;
   calibrate_args a = {.opts = VS_CALIBRATE_OPTIONS_INIT};
@@ -183,7 +210,7 @@ static int run(int argc, char **argv)
   if (!o.quiet)
     a.opts.progress = progress_line;
   if ((rc = vs_cli_load_scenario(&o, &sc)) != VS_OK ||
-      (rc = vs_calibrate_load_measured(a.dirs, a.n_dirs, res->pts, &res->n_pts)) != VS_OK ||
+      (rc = vs_calibrate_load_measured(a.dirs, a.n_dirs, a.opts.max_overhead, res)) != VS_OK ||
       (rc = vs_calibrate_run(sc, &a.opts, res)) != VS_OK || (rc = write_scenario(&a, sc, res)) != VS_OK)
     goto cleanup;
   json = result_json(&a, res);

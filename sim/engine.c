@@ -165,18 +165,51 @@ static void cpu_change(const vs_sim *sim, int host, int dwork, double cap)
   c->demand = c->work ? c->demand + dwork * cap : 0.0; /* reset: no float drift when idle */
 }
 
-/* Run `flops` on the VM's host at no more than `bound` flops/s, sharing its
- * cores with every other exec there (max-min), never faster than one core
- * (the VM's vCPU). */
-static void host_execute(const vs_sim *sim, int host, double flops, double bound)
+/* One thread's work on a host: `flops` at no more than `bound` flops/s,
+ * sharing the host's cores with every other exec there (max-min), never
+ * faster than one core. */
+typedef struct {
+  sg_exec_t exec;
+  double cap;
+} cpu_job;
+
+static cpu_job cpu_start(const vs_sim *sim, int host, double flops, double bound)
 {
-  sg_exec_t exec = sg_actor_exec_init(flops);
+  cpu_job j = {sg_actor_exec_init(flops), fmin(bound, sim->sc->hosts.core_fps)};
   if (bound < sim->sc->hosts.core_fps)
-    sg_exec_set_bound(exec, bound);
-  double cap = fmin(bound, sim->sc->hosts.core_fps);
-  cpu_change(sim, host, +1, cap);
-  sg_exec_wait(exec);
-  cpu_change(sim, host, -1, cap);
+    sg_exec_set_bound(j.exec, bound);
+  sg_exec_start(j.exec);
+  cpu_change(sim, host, +1, j.cap);
+  return j;
+}
+
+/* A chunk's CPU work on the VM's host: split over the threads that a
+ * booting VM keeps busy at once (boot.cpu_threads: its working vCPUs and
+ * QEMU's I/O thread; a fraction is a thread that is busy part of the time),
+ * each at most one core, spread over `spread_s` when given (a steady load
+ * while the next chunk is read). Waits until all are done; the CPU they use
+ * is counted until each one ends. */
+static void host_execute(const vs_sim *sim, int host, double flops, double threads, double spread_s)
+{
+  cpu_job jobs[VS_MAX_CPU_THREADS];
+  sg_exec_t execs[VS_MAX_CPU_THREADS];
+  int n = 0, whole = (int)ceil(threads - 1e-9);
+  if (flops <= 0)
+    return;
+  for (int t = 0; t < whole && t < VS_MAX_CPU_THREADS; t++) {
+    double share = t + 1 < whole ? 1.0 : threads - (whole - 1); /* the last may be part of a thread */
+    double f = flops * share / threads;
+    jobs[n++] = cpu_start(sim, host, f, spread_s > 0 ? f / spread_s : share * sim->sc->hosts.core_fps);
+  }
+  for (int i = 0; i < n; i++)
+    execs[i] = jobs[i].exec;
+  while (n > 0) {
+    ssize_t done = sg_exec_wait_any(execs, (size_t)n);
+    cpu_change(sim, host, -1, jobs[done].cap);
+    jobs[done] = jobs[n - 1];
+    execs[done] = execs[n - 1];
+    n--;
+  }
 }
 
 /* ---- actors ---- */
@@ -263,12 +296,10 @@ static void vm_boot(int argc, char **argv)
      * transfer overlaps the work (readahead), as a guest's block layer does. */
     if (i + 1 < n_chunks(vm))
       next = sg_mailbox_get_async(inbox, &data);
-    double read_s = vm->read_s[i & 3];
-    double flops = chunk_bytes(vm, i) * (boot->io_cpu_fpB + vm->cpu_work_f / vm->read_B) + boot->busy_cpu_fps * read_s;
-    /* Spread over the time the read took (while the next chunk is read), as
-     * a steady load rather than a burst; a fast read leaves it one core. */
-    if (flops > 0)
-      host_execute(e->sim, vm->req.host, flops, read_s > 0 ? flops / read_s : INFINITY);
+    double read_s = vm->read_s[i & 3], bytes = chunk_bytes(vm, i);
+    host_execute(e->sim, vm->req.host,
+                 bytes * (vm->cpu_work_f / vm->read_B + boot->io_cpu_fpB) + boot->busy_cpu_fps * read_s,
+                 boot->cpu_threads, read_s);
   }
   vm->ready_s = simgrid_get_clock() - e->t0;
   e->booting--;

@@ -1,6 +1,4 @@
-/* Calibration: fit the simulator's boot profile and disk model to live runs.
- * The simulator is a black box here (a callback), because SimGrid runs once
- * per process: each candidate is simulated in a child process. */
+/* Calibration: fit the simulator to live runs (see calibrate.h). */
 #include "study/calibrate.h"
 
 #include <errno.h>
@@ -12,98 +10,412 @@
 #include <cjson/cJSON.h>
 
 #include "core/buf.h"
+#include "core/csv.h"
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "core/spawn.h"
 #include "core/units.h"
+#include "scenario/placement.h"
 
-#define N_PARAMS 5
+/* ---- measured runs ---- */
 
-static double *param(vs_calibrate_params *p, int i)
+static double num(const cJSON *o, const char *key, double dflt)
 {
-  switch (i) {
-  case 0: return &p->cpu_work_f;
-  case 1: return &p->busy_cpu_fps;
-  case 2: return &p->read_Bps;
-  case 3: return &p->io_cpu_fpB;
-  default: return &p->alpha;
-  }
+  const cJSON *v = cJSON_GetObjectItem(o, key);
+  return cJSON_IsNumber(v) ? v->valuedouble : dflt;
 }
 
-/* MAPE over the fitting points; < 0 when a simulation failed. */
-static int mape(const vs_calibrate_params *p, const vs_calibrate_point *pts, size_t n, vs_calibrate_sim_fn sim,
-                void *ctx, double *out, int *evals)
+/* The power-on offsets of a step's first run, from its vms.csv. */
+static int load_starts(const char *path, vs_calibrate_point *p)
 {
-  double sum = 0;
-  int m = 0, rc;
-  for (size_t i = 0; i < n; i++) {
-    double s;
-    if (!pts[i].fit)
+  vs_csv *csv;
+  char **f;
+  size_t n;
+  int rc, got, i = 0;
+  if ((rc = vs_csv_open(&csv, path)) != VS_OK)
+    return rc;
+  while ((got = vs_csv_next(csv, &f, &n)) > 0 && i < p->k) {
+    double start;
+    if (!strcmp(f[0], "vm"))
       continue;
-    if ((rc = sim(ctx, p, pts[i].k, &s)) != VS_OK)
-      return rc;
-    (*evals)++;
-    sum += fabs(s - pts[i].measured_s) / pts[i].measured_s;
-    m++;
+    if (n < 4 || vs_parse_double(f[3], &start) != VS_OK || start < 0) {
+      got = vs_csv_error(csv, "expected vm,host,disk,start_s,... with start_s >= 0");
+      break;
+    }
+    p->start_s[i++] = start;
   }
-  if (!m)
-    return vs_error_set(VS_EINPUT, "no measured run to fit to");
-  *out = 100.0 * sum / m;
+  vs_csv_free(csv);
+  if (got < 0)
+    return got;
+  for (; i < p->k; i++)
+    p->start_s[i] = 0;
   return VS_OK;
 }
 
-int vs_calibrate_fit(vs_calibrate_params *p, const vs_calibrate_point *pts, size_t n, vs_calibrate_sim_fn sim, void *ctx,
-                int max_rounds, double *best_mape, int *evals)
+/* Pool one measured step into out->pts, or list it as dropped. */
+static int add_step(vs_calibrate_result *out, const char *dir, const char *file, const cJSON *o, const char *vms_csv,
+                    double max_overhead)
 {
-  double best, step[N_PARAMS] = {2.0, 2.0, 2.0, 2.0, 0.25};
+  const cJSON *rep = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "repeat"), "all_ready_s");
+  const cJSON *nr = cJSON_GetObjectItem(o, "not_ready");
+  int k = (int)num(o, "k", num(o, "vms", 0));
+  double t = num(rep, "mean", num(o, "all_ready_s", -1)), overhead = num(o, "host_overhead_cpu_util", 0);
+  int runs = (int)num(cJSON_GetObjectItem(o, "repeat"), "n", 1);
+  if (k < 1 || k > VS_CALIBRATE_MAX_K || !(t > 0) || !cJSON_IsNumber(cJSON_GetObjectItem(o, "read_MB")))
+    return vs_error_set(VS_EINPUT, "%s/%s: not a live result (expected k or vms, all_ready_s, read_MB; k <= %d)", dir,
+                        file, VS_CALIBRATE_MAX_K);
+  /* A step with a VM that never became ready measures the timeout, not the
+   * boot; one whose host was busy with other work measures that work. */
+  if ((cJSON_IsNumber(nr) && nr->valuedouble > 0) || (cJSON_IsArray(nr) && cJSON_GetArraySize(nr) > 0) ||
+      overhead > max_overhead) {
+    out->dropped[out->n_dropped++ % VS_CALIBRATE_MAX_K] = k;
+    return VS_OK;
+  }
+  vs_calibrate_point *p = NULL;
+  for (size_t i = 0; i < out->n_pts; i++)
+    if (out->pts[i].k == k)
+      p = &out->pts[i];
+  if (!p) {
+    if (out->n_pts == VS_CALIBRATE_MAX_K)
+      return vs_error_set(VS_EINPUT, "%s: more than %d measured k", dir, VS_CALIBRATE_MAX_K);
+    p = &out->pts[out->n_pts++];
+    memset(p, 0, sizeof(*p));
+    p->k = k;
+    int rc = load_starts(vms_csv, p);
+    if (rc != VS_OK)
+      return rc;
+  }
+  /* Pool with earlier folders' runs of the same k: a weighted mean, and the
+   * spread as the larger of the two. */
+  double w0 = p->runs, w1 = runs;
+  p->measured_s = (p->measured_s * w0 + t * w1) / (w0 + w1);
+  p->read_B = (p->read_B * w0 + num(o, "read_MB", 0) * 1e6 / k * w1) / (w0 + w1);
+  p->overhead = (p->overhead * w0 + overhead * w1) / (w0 + w1);
+  p->peak_cpu_util = fmax(p->peak_cpu_util, num(o, "peak_cpu_util", 0));
+  p->sd_s = fmax(p->sd_s, num(rep, "sd", 0));
+  p->runs += runs;
+  return VS_OK;
+}
+
+static int by_k(const void *a, const void *b)
+{
+  return ((const vs_calibrate_point *)a)->k - ((const vs_calibrate_point *)b)->k;
+}
+
+static int load_dir(vs_calibrate_result *out, const char *dir, double max_overhead)
+{
+  char path[4096], vms[4200];
+  vs_buf b = VS_BUF_INIT;
+  cJSON *o;
   int rc;
-  *evals = 0;
-  if ((rc = mape(p, pts, n, sim, ctx, &best, evals)) != VS_OK)
+  snprintf(path, sizeof(path), "%s/summary.json", dir);
+  b.max = 16 << 20;
+  if ((rc = vs_buf_read_file(&b, path)) != VS_OK)
     return rc;
-  /* Coordinate search: try each parameter up and down by its step; keep any
-   * improvement, halve (log-)steps when a full round improves nothing. The
-   * objective is piecewise smooth in these parameters (CPU- vs disk-bound
-   * regimes), where a derivative-free search is the robust choice. */
-  for (int round = 0; round < max_rounds && best > 0.5; round++) {
+  o = cJSON_Parse(b.data);
+  vs_buf_clear(&b);
+  if (!o)
+    return vs_error_set(VS_EINPUT, "%s: not JSON", path);
+  const cJSON *backend = cJSON_GetObjectItem(o, "backend"), *steps = cJSON_GetObjectItem(o, "steps");
+  if (!cJSON_IsString(backend) || strcmp(backend->valuestring, "libvirt") != 0)
+    rc = vs_error_set(VS_EINPUT, "%s: not a live run (expected \"backend\": \"libvirt\")", path);
+  else if (cJSON_IsArray(steps)) {
+    const cJSON *s;
+    cJSON_ArrayForEach(s, steps)
+    {
+      snprintf(vms, sizeof(vms), "%s/threshold-k%d-vms.csv", dir, (int)num(s, "k", 0));
+      if ((rc = add_step(out, dir, "summary.json", s, vms, max_overhead)) != VS_OK)
+        break;
+    }
+  } else {
+    snprintf(vms, sizeof(vms), "%s/vms.csv", dir);
+    rc = add_step(out, dir, "summary.json", o, vms, max_overhead);
+  }
+  cJSON_Delete(o);
+  return rc;
+}
+
+int vs_calibrate_load_measured(const char *const *dirs, size_t n_dirs, double max_overhead, vs_calibrate_result *out)
+{
+  int rc = VS_OK;
+  out->n_pts = out->n_dropped = 0;
+  for (size_t i = 0; i < n_dirs && rc == VS_OK; i++)
+    rc = load_dir(out, dirs[i], max_overhead);
+  qsort(out->pts, out->n_pts, sizeof(*out->pts), by_k);
+  return rc;
+}
+
+/* ---- simulating a candidate in a child ---- */
+
+typedef struct {
+  const vs_scenario *sc;
+  char dir[64];    /* private temporary folder */
+  char yaml[128];  /* the candidate scenario */
+  int max_k;
+  int evals;
+} child_ctx;
+
+/* The live run's starts as a schedule CSV the child boots. */
+static int write_starts(child_ctx *c, const vs_calibrate_point *p)
+{
+  char path[160], host[32], disk[48], start[40];
+  vs_buf b = VS_BUF_INIT;
+  int rc = vs_buf_printf(&b, "vm,host,disk,start,ready_by\n");
+  for (int i = 0; i < p->k && rc == VS_OK; i++) {
+    int h, d;
+    vs_placement_vm(c->sc, i, p->k, &h, &d);
+    rc = vs_buf_printf(&b, "%d,%s,%s,%s,23:59:00\n", i, vs_placement_host_name(h, host, sizeof(host)),
+                       vs_placement_disk_name(c->sc, d, disk, sizeof(disk)),
+                       vs_clock_format_ms(p->start_s[i] - p->start_s[0], start, sizeof(start)));
+  }
+  snprintf(path, sizeof(path), "%s/k%d.csv", c->dir, p->k);
+  if (rc == VS_OK)
+    rc = vs_fs_write_atomic(path, b.data, b.len);
+  vs_buf_clear(&b);
+  return rc;
+}
+
+/* All-ready time of point p simulated with parameters q. */
+static int simulate(child_ctx *c, const vs_calibrate_params *q, const vs_calibrate_point *p, double *all_ready_s)
+{
+  vs_buf out = VS_BUF_INIT;
+  char starts[160];
+  int status = 0, rc;
+  FILE *f = fopen(c->yaml, "w");
+  if (!f)
+    return vs_error_set(VS_EIO, "%s: cannot write: %s", c->yaml, strerror(errno));
+  rc = vs_calibrate_write_scenario(f, c->sc, q, c->max_k, NULL);
+  if (fclose(f) != 0 || rc != VS_OK)
+    return vs_error_set(VS_EIO, "%s: write failed", c->yaml);
+  snprintf(starts, sizeof(starts), "%s/k%d.csv", c->dir, p->k);
+  char *argv[] = {(char *)vs_spawn_self(), "boot", c->yaml, "--schedule", starts, "--json", "--no-save", "-q", NULL};
+  if ((rc = vs_spawn_run(argv, NULL, &out, &status)) != VS_OK)
+    return rc;
+  c->evals++;
+  cJSON *o = cJSON_Parse(out.data ? out.data : "");
+  const cJSON *t = o ? cJSON_GetObjectItem(o, "all_ready_s") : NULL;
+  vs_buf_clear(&out);
+  if (status != 0 || !cJSON_IsNumber(t)) {
+    cJSON_Delete(o);
+    return vs_error_set(VS_ESIM, "simulating k = %d with a candidate scenario failed (status %d)", p->k, status);
+  }
+  *all_ready_s = t->valuedouble;
+  cJSON_Delete(o);
+  return VS_OK;
+}
+
+/* ---- the fit ---- */
+
+/* The parameters a regime fits, as indices into vs_calibrate_params. */
+typedef struct {
+  const char *name;
+  double *(*get)(vs_calibrate_params *p);
+  double lo, hi;   /* range */
+  int additive;    /* steps add (alpha) rather than multiply */
+} param_def;
+
+static double *p_work(vs_calibrate_params *p) { return &p->cpu_work_f; }
+static double *p_threads(vs_calibrate_params *p) { return &p->cpu_threads; }
+static double *p_read(vs_calibrate_params *p) { return &p->read_Bps; }
+static double *p_alpha(vs_calibrate_params *p) { return &p->alpha; }
+
+static const param_def cpu_params[] = {{"boot.cpu_work", p_work, 1e6, 1e15, 0},
+                                       {"boot.cpu_threads", p_threads, 1, VS_MAX_CPU_THREADS, 0}};
+static const param_def disk_params[] = {{"hdd.read_bw", p_read, 1e3, 1e12, 0},
+                                        {"hdd.concurrency (alpha)", p_alpha, 0, 1, 1}};
+
+/* Weighted mean absolute percentage error over the points to fit. */
+static int objective(child_ctx *c, const vs_calibrate_params *q, vs_calibrate_point *pts, size_t n, int fit_only,
+                     double *out)
+{
+  double sum = 0, wsum = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (fit_only && !pts[i].fit)
+      continue;
+    int rc = simulate(c, q, &pts[i], &pts[i].simulated_s);
+    if (rc != VS_OK)
+      return rc;
+    sum += pts[i].weight * fabs(pts[i].simulated_s - pts[i].measured_s) / pts[i].measured_s;
+    wsum += pts[i].weight;
+  }
+  *out = wsum > 0 ? 100.0 * sum / wsum : 0;
+  return VS_OK;
+}
+
+/* Coordinate search from `p`: try each parameter up and down by its step,
+ * keep improvements, shrink the steps when a round improves nothing. */
+static int search(child_ctx *c, const param_def *defs, size_t nd, vs_calibrate_params *p, vs_calibrate_point *pts,
+                  size_t n, int rounds, double *best)
+{
+  double step[VS_CALIBRATE_N_PARAMS];
+  int rc;
+  for (size_t i = 0; i < nd; i++)
+    step[i] = defs[i].additive ? 0.25 : 2.0;
+  if ((rc = objective(c, p, pts, n, 1, best)) != VS_OK)
+    return rc;
+  for (int r = 0; r < rounds && *best > 0.2; r++) {
     int improved = 0;
-    for (int i = 0; i < N_PARAMS; i++) {
+    for (size_t i = 0; i < nd; i++)
       for (int dir = -1; dir <= 1; dir += 2) {
-        vs_calibrate_params c = *p;
-        double *v = param(&c, i);
-        if (i == 4) {
-          *v = fmin(1.0, fmax(0.0, *v + dir * step[i]));
-        } else if (i == 1 || i == 3) {
-          /* May be zero: start from a small positive value. */
-          double floor_v = i == 1 ? 1e7 : 1.0;
-          *v = dir > 0 ? fmax(*v, floor_v / step[i]) * step[i] : (*v <= floor_v ? 0 : *v / step[i]);
-        } else {
-          *v = dir > 0 ? *v * step[i] : *v / step[i];
-        }
-        if (*v == *param(p, i))
+        vs_calibrate_params q = *p;
+        double *v = defs[i].get(&q);
+        *v = defs[i].additive ? *v + dir * step[i] : dir > 0 ? *v * step[i] : *v / step[i];
+        *v = fmin(defs[i].hi, fmax(defs[i].lo, *v));
+        if (*v == *defs[i].get(p))
           continue;
         double m;
-        if ((rc = mape(&c, pts, n, sim, ctx, &m, evals)) != VS_OK)
+        if ((rc = objective(c, &q, pts, n, 1, &m)) != VS_OK)
           return rc;
-        if (m < best - 1e-9) {
-          best = m;
-          *p = c;
+        if (m < *best - 1e-9) {
+          *best = m;
+          *p = q;
           improved = 1;
         }
       }
-    }
     if (!improved) {
       int small = 1;
-      for (int i = 0; i < N_PARAMS; i++) {
-        step[i] = i == 4 ? step[i] / 2 : sqrt(step[i]);
-        small &= i == 4 ? step[i] < 0.01 : step[i] < 1.01;
+      for (size_t i = 0; i < nd; i++) {
+        step[i] = defs[i].additive ? step[i] / 2 : sqrt(step[i]);
+        small &= defs[i].additive ? step[i] < 0.01 : step[i] < 1.005;
       }
       if (small)
         break;
     }
   }
-  *best_mape = best;
   return VS_OK;
 }
+
+/* Which resource bounds a lone boot: one VM that keeps (most of) a core
+ * busy is CPU-bound, as QEMU's TCG is. */
+static vs_calibrate_regime regime_of(const vs_scenario *sc, const vs_calibrate_point *first)
+{
+  double cores_busy = first->peak_cpu_util * sc->hosts.cores * sc->hosts.count / (double)first->k;
+  return cores_busy >= 0.8 ? VS_CALIBRATE_CPU_BOUND : VS_CALIBRATE_DISK_BOUND;
+}
+
+static void mark_fit(vs_calibrate_result *out, const vs_calibrate_options *o)
+{
+  out->n_fit = out->n_check = 0;
+  for (size_t i = 0; i < out->n_pts; i++) {
+    vs_calibrate_point *p = &out->pts[i];
+    p->fit = 0;
+    if (!o->fit_k)
+      p->fit = i < 2; /* measure k = 1, 2 here, predict the rest */
+    for (size_t j = 0; o->fit_k && j < o->n_fit_k; j++)
+      p->fit |= o->fit_k[j] == p->k;
+    out->n_fit += p->fit;
+    out->n_check += !p->fit;
+    /* Steady k count more than noisy ones. */
+    p->weight = 1.0 / fmax(p->sd_s / p->measured_s, 0.02);
+  }
+}
+
+/* Elasticity of the fitted points' all-ready time to each fitted parameter. */
+static int sensitivity(child_ctx *c, const param_def *defs, size_t nd, vs_calibrate_result *out)
+{
+  for (size_t i = 0; i < nd; i++) {
+    vs_calibrate_params q = out->params;
+    double *v = defs[i].get(&q), before = *v, e = 0;
+    int m = 0, rc;
+    *v = defs[i].additive ? *v + 0.05 : *v * 1.1;
+    for (size_t j = 0; j < out->n_pts; j++) {
+      double t;
+      if (!out->pts[j].fit)
+        continue;
+      if ((rc = simulate(c, &q, &out->pts[j], &t)) != VS_OK)
+        return rc;
+      /* d ln T / d ln p (alpha: per 0.05, scaled to a 10 % change of 1). */
+      e += log(t / out->pts[j].simulated_s) / (defs[i].additive ? log(1.0 + 0.05 / fmax(before, 0.05)) : log(1.1));
+      m++;
+    }
+    out->fitted[i] = defs[i].name;
+    out->elasticity[i] = m ? e / m : NAN;
+  }
+  out->fitted[nd] = NULL;
+  return VS_OK;
+}
+
+int vs_calibrate_run(const vs_scenario *sc, const vs_calibrate_options *opts_in, vs_calibrate_result *out)
+{
+  vs_calibrate_options o = VS_CALIBRATE_OPTIONS_INIT;
+  child_ctx c = {.sc = sc};
+  double reads = 0, err_check = 0, err_all = 0, best = INFINITY;
+  int rc = VS_OK;
+
+  if (opts_in)
+    o = *opts_in;
+  mark_fit(out, &o);
+  if (!out->n_pts || !out->n_fit)
+    return vs_error_set(VS_EINPUT, "no usable measured k%s", out->n_pts ? " among the k to fit" : "");
+  for (size_t i = 0; i < out->n_pts; i++) {
+    reads += out->pts[i].read_B;
+    c.max_k = out->pts[i].k;
+  }
+  snprintf(c.dir, sizeof(c.dir), "/tmp/vdistorm-calibrate-XXXXXX");
+  if (!mkdtemp(c.dir))
+    return vs_error_set(VS_EIO, "cannot create a temporary folder in /tmp: %s", strerror(errno));
+  snprintf(c.yaml, sizeof(c.yaml), "%s/candidate.yaml", c.dir);
+  for (size_t i = 0; i < out->n_pts && rc == VS_OK; i++)
+    rc = write_starts(&c, &out->pts[i]);
+
+  /* What the regime does not fit is tied to values that keep it out of the
+   * way: a disk 20 x faster than a lone CPU-bound boot reads, or a guest
+   * whose work is a twentieth of a lone disk-bound boot. */
+  const vs_calibrate_point *first = &out->pts[0];
+  double t1 = first->measured_s, core = sc->hosts.core_fps;
+  vs_calibrate_params base = {.read_B = fmax(1, reads / (double)out->n_pts), .cpu_threads = 1, .alpha = 0};
+  const param_def *defs;
+  size_t nd;
+  out->regime = regime_of(sc, first);
+  if (out->regime == VS_CALIBRATE_CPU_BOUND) {
+    base.read_Bps = 20 * base.read_B / t1;
+    defs = cpu_params;
+    nd = 2;
+  } else {
+    base.cpu_work_f = 0.05 * t1 * core;
+    defs = disk_params;
+    nd = out->n_fit >= 2 ? 2 : 1;
+  }
+  /* A few starts: a search from one can stall in the wrong corner. */
+  for (int s = 0; s < 3 && rc == VS_OK; s++) {
+    vs_calibrate_params p = base;
+    double m;
+    if (out->regime == VS_CALIBRATE_CPU_BOUND) {
+      p.cpu_threads = 1.0 + 0.5 * s;
+      p.cpu_work_f = t1 * core * (s == 2 ? 1.5 : 1.0);
+    } else {
+      p.read_Bps = base.read_B / t1 * (s == 1 ? 0.7 : 1.0);
+      p.alpha = 0.1 + 0.35 * s;
+    }
+    if (o.progress)
+      o.progress(o.progress_ctx, s == 0 ? "fitting: every candidate is simulated" : "fitting: another start");
+    if ((rc = search(&c, defs, nd, &p, out->pts, out->n_pts, o.rounds, &m)) == VS_OK && m < best) {
+      best = m;
+      out->params = p;
+    }
+  }
+  if (rc == VS_OK)
+    rc = objective(&c, &out->params, out->pts, out->n_pts, 0, &err_all);
+  if (rc == VS_OK)
+    rc = sensitivity(&c, defs, nd, out);
+  vs_fs_remove_tree(c.dir);
+  if (rc != VS_OK)
+    return rc;
+  out->mape_fit_pct = best;
+  err_all = 0;
+  for (size_t i = 0; i < out->n_pts; i++) {
+    double e = 100 * fabs(out->pts[i].simulated_s - out->pts[i].measured_s) / out->pts[i].measured_s;
+    err_all += e;
+    if (!out->pts[i].fit)
+      err_check += e;
+  }
+  out->evals = c.evals;
+  out->mape_check_pct = out->n_check ? err_check / out->n_check : NAN;
+  out->mape_all_pct = err_all / (double)out->n_pts;
+  return VS_OK;
+}
+
+/* ---- the calibrated scenario ---- */
 
 /* YAML double-quoted string. */
 static void put_str(FILE *f, const char *s)
@@ -121,7 +433,7 @@ static void put_str(FILE *f, const char *s)
 }
 
 int vs_calibrate_write_scenario(FILE *f, const vs_scenario *sc, const vs_calibrate_params *p, int max_readers,
-                           const char *header)
+                                const char *header)
 {
   char clock[24];
   if (header)
@@ -146,16 +458,15 @@ int vs_calibrate_write_scenario(FILE *f, const vs_scenario *sc, const vs_calibra
   else
     fprintf(f, "storage: {type: nas, nas_count: %d, hdds: %d, link_bw: %.9gB/s}\n", sc->storage.nas_count,
             sc->storage.hdds, sc->storage.link_Bps);
-  fprintf(f, "hdd:\n  read_bw: %.6gB/s   # fitted\n  concurrency:   # fitted: factor = readers^%.3f\n",
-          p->read_Bps, p->alpha);
+  fprintf(f, "hdd:\n  read_bw: %.6gB/s\n  concurrency:   # factor = readers^%.3f\n", p->read_Bps, p->alpha);
   for (int n = 1; n <= (max_readers > 1 ? max_readers : 2); n++)
     fprintf(f, "    - {readers: %d, factor: %.4f}\n", n, pow(n, p->alpha));
   fprintf(f, "boot:\n  read: %.0fB   # measured: mean bytes read per VM\n", p->read_B);
-  fprintf(f, "  cpu_work: %.6gf   # fitted\n  io_cpu_cost: %.6gf/B   # fitted\n  busy_cpu: %.6gf   # fitted\n",
-          p->cpu_work_f, p->io_cpu_fpB, p->busy_cpu_fps);
+  fprintf(f, "  cpu_work: %.6gf\n  cpu_threads: %.4g\n  busy_cpu: %.6gf\n", p->cpu_work_f, p->cpu_threads,
+          p->busy_cpu_fps);
   fprintf(f, "  chunks: %d\n", sc->boot.chunks);
   fprintf(f, "storm: {max_slowdown: %.6g, cpu_window: %.6gs}\n", sc->storm.max_slowdown, sc->storm.cpu_window_s);
-  if (sc->workload.len && !sc->workload.forecast) {
+  if (sc->workload.len && !sc->workload.forecast && sc->n_classes == 1) {
     fputs("workload:\n  demand:\n", f);
     for (size_t i = 0; i < sc->workload.len; i++)
       fprintf(f, "    - {ready_by: \"%s\", vms: %d}\n",
@@ -178,171 +489,4 @@ int vs_calibrate_write_scenario(FILE *f, const vs_scenario *sc, const vs_calibra
             r->boot_timeout_s);
   }
   return ferror(f) ? vs_error_set(VS_EIO, "write failed") : VS_OK;
-}
-
-/* ---- measured runs ---- */
-
-static int add_point(vs_calibrate_point *pts, const char *file, const cJSON *o)
-{
-  const cJSON *k = cJSON_GetObjectItem(o, "k"), *vms = cJSON_GetObjectItem(o, "vms");
-  const cJSON *t = cJSON_GetObjectItem(o, "all_ready_s"), *rd = cJSON_GetObjectItem(o, "read_MB");
-  const cJSON *nr = cJSON_GetObjectItem(o, "not_ready");
-  const cJSON *kk = cJSON_IsNumber(k) ? k : vms;
-  if (!cJSON_IsNumber(kk) || !cJSON_IsNumber(t) || !cJSON_IsNumber(rd))
-    return vs_error_set(VS_EINPUT, "%s: not a live result (expected k or vms, all_ready_s, read_MB)", file);
-  int kv = (int)kk->valuedouble;
-  if (kv < 1 || kv > VS_CALIBRATE_MAX_K || t->valuedouble <= 0)
-    return vs_error_set(VS_EINPUT, "%s: k = %d, all_ready_s = %g out of range", file, kv, t->valuedouble);
-  /* A step with VMs that never became ready measures the timeout, not the boot. */
-  if ((cJSON_IsNumber(nr) && nr->valuedouble > 0) || (cJSON_IsArray(nr) && cJSON_GetArraySize(nr) > 0))
-    return VS_OK;
-  vs_calibrate_point *p = &pts[kv - 1];
-  p->k = kv;
-  p->measured_s += t->valuedouble;
-  p->read_B += rd->valuedouble * 1e6 / kv;
-  p->runs++;
-  return VS_OK;
-}
-
-static int load_dir(vs_calibrate_point *pts, const char *dir)
-{
-  char path[4096];
-  vs_buf b = VS_BUF_INIT;
-  cJSON *o = NULL;
-  int rc;
-  snprintf(path, sizeof(path), "%s/summary.json", dir);
-  b.max = 16 << 20;
-  if ((rc = vs_buf_read_file(&b, path)) != VS_OK)
-    return rc;
-  if (!(o = cJSON_Parse(b.data))) {
-    vs_buf_clear(&b);
-    return vs_error_set(VS_EINPUT, "%s: not JSON", path);
-  }
-  vs_buf_clear(&b);
-  const cJSON *backend = cJSON_GetObjectItem(o, "backend"), *steps = cJSON_GetObjectItem(o, "steps");
-  if (!cJSON_IsString(backend) || strcmp(backend->valuestring, "libvirt") != 0)
-    rc = vs_error_set(VS_EINPUT, "%s: not a live run (expected \"backend\": \"libvirt\")", path);
-  else if (cJSON_IsArray(steps)) {
-    const cJSON *s;
-    cJSON_ArrayForEach(s, steps) if ((rc = add_point(pts, path, s)) != VS_OK) break;
-  } else
-    rc = add_point(pts, path, o);
-  cJSON_Delete(o);
-  return rc;
-}
-
-int vs_calibrate_load_measured(const char *const *dirs, size_t n_dirs, vs_calibrate_point *pts, size_t *n_pts)
-{
-  vs_calibrate_point *by_k = calloc(VS_CALIBRATE_MAX_K, sizeof(*by_k));
-  int rc = VS_OK;
-  *n_pts = 0;
-  if (!by_k)
-    return vs_error_set(VS_ENOMEM, "out of memory");
-  for (size_t i = 0; i < n_dirs && rc == VS_OK; i++)
-    rc = load_dir(by_k, dirs[i]);
-  for (int k = 0; rc == VS_OK && k < VS_CALIBRATE_MAX_K; k++)
-    if (by_k[k].runs) {
-      vs_calibrate_point p = by_k[k];
-      p.measured_s /= p.runs;
-      p.read_B /= p.runs;
-      pts[(*n_pts)++] = p;
-    }
-  free(by_k);
-  return rc;
-}
-
-/* ---- simulating a candidate in a child ---- */
-
-typedef struct {
-  const vs_scenario *sc;
-  char tmp[64];
-  int max_k;
-} child_ctx;
-
-/* Simulate k simultaneous boots with p in a child `vdistorm boot`. */
-static int simulate_child(void *ctx, const vs_calibrate_params *p, int k, double *all_ready_s)
-{
-  child_ctx *c = ctx;
-  vs_buf out = VS_BUF_INIT;
-  char kbuf[16];
-  int status = 0, rc;
-  FILE *f = fopen(c->tmp, "w");
-  if (!f)
-    return vs_error_set(VS_EIO, "%s: cannot write: %s", c->tmp, strerror(errno));
-  rc = vs_calibrate_write_scenario(f, c->sc, p, c->max_k, NULL);
-  if (fclose(f) != 0 || rc != VS_OK)
-    return vs_error_set(VS_EIO, "%s: write failed", c->tmp);
-  snprintf(kbuf, sizeof(kbuf), "%d", k);
-  char *argv[] = {(char *)vs_spawn_self(), "boot", c->tmp, "--vms", kbuf, "--json", "--no-save", "-q", NULL};
-  if ((rc = vs_spawn_run(argv, NULL, &out, &status)) != VS_OK)
-    return rc;
-  cJSON *o = cJSON_Parse(out.data ? out.data : "");
-  const cJSON *t = o ? cJSON_GetObjectItem(o, "all_ready_s") : NULL;
-  vs_buf_clear(&out);
-  if (status != 0 || !cJSON_IsNumber(t)) {
-    cJSON_Delete(o);
-    return vs_error_set(VS_ESIM, "simulating k = %d with a candidate scenario failed (status %d)", k, status);
-  }
-  *all_ready_s = t->valuedouble;
-  cJSON_Delete(o);
-  return VS_OK;
-}
-
-static int wants_fit(const vs_calibrate_options *o, size_t index, int k)
-{
-  if (!o->fit_k)
-    return index % 2 == 0;
-  for (size_t i = 0; i < o->n_fit_k; i++)
-    if (o->fit_k[i] == k)
-      return 1;
-  return 0;
-}
-
-int vs_calibrate_run(const vs_scenario *sc, const vs_calibrate_options *opts_in, vs_calibrate_result *out)
-{
-  vs_calibrate_options o = VS_CALIBRATE_OPTIONS_INIT;
-  vs_calibrate_params *p = &out->params;
-  child_ctx ctx = {.sc = sc};
-  double reads = 0, err_check = 0, err_all = 0;
-  int rc;
-
-  if (opts_in)
-    o = *opts_in;
-  out->n_fit = out->n_check = 0;
-  for (size_t i = 0; i < out->n_pts; i++) {
-    out->pts[i].fit = wants_fit(&o, i, out->pts[i].k);
-    out->n_fit += out->pts[i].fit;
-    reads += out->pts[i].read_B;
-    ctx.max_k = out->pts[i].k;
-  }
-  if (!out->n_pts || !out->n_fit)
-    return vs_error_set(VS_EINPUT, "no usable measured k%s", out->n_pts ? " among the k to fit" : "");
-  /* Start: one VM alone is all CPU on one core; the disk is not a limit. */
-  memset(p, 0, sizeof(*p));
-  const vs_calibrate_point *first = &out->pts[0];
-  p->read_B = fmax(1, reads / (double)out->n_pts);
-  p->cpu_work_f = 0.9 * first->measured_s * sc->hosts.core_fps / fmax(1, first->k / (double)sc->hosts.cores);
-  p->read_Bps = p->read_B / (0.1 * first->measured_s);
-  p->alpha = 0.5;
-  snprintf(ctx.tmp, sizeof(ctx.tmp), "/tmp/vdistorm-calibrate-%ld.yaml", (long)getpid());
-  if (o.progress)
-    o.progress(o.progress_ctx, "fitting: each candidate is simulated");
-  rc = vs_calibrate_fit(p, out->pts, out->n_pts, simulate_child, &ctx, o.rounds, &out->mape_fit_pct, &out->evals);
-  for (size_t i = 0; rc == VS_OK && i < out->n_pts; i++) {
-    vs_calibrate_point *pt = &out->pts[i];
-    if ((rc = simulate_child(&ctx, p, pt->k, &pt->simulated_s)) != VS_OK)
-      break;
-    double e = 100 * fabs(pt->simulated_s - pt->measured_s) / pt->measured_s;
-    err_all += e;
-    if (!pt->fit) {
-      err_check += e;
-      out->n_check++;
-    }
-  }
-  unlink(ctx.tmp);
-  if (rc != VS_OK)
-    return rc;
-  out->mape_check_pct = out->n_check ? err_check / out->n_check : NAN;
-  out->mape_all_pct = err_all / (double)out->n_pts;
-  return VS_OK;
 }

@@ -1,7 +1,7 @@
 # live backend tests (issue 5)
 add_executable(test_real ${CMAKE_CURRENT_SOURCE_DIR}/test_real.c)
 target_include_directories(test_real PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(test_real PRIVATE vsreal PkgConfig::LIBVIRT PkgConfig::CJSON)
+target_link_libraries(test_real PRIVATE vsreal PkgConfig::LIBVIRT PkgConfig::CJSON m)
 # Pure unit tests: XML escaping, domain names, the schedule CSV parser.
 add_test(NAME real_unit COMMAND test_real unit)
 # Real boots through libvirt; SKIP (77) only when libvirtd cannot be reached.

@@ -593,8 +593,9 @@ static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 static int load_boot_profile(vs_loader *ld, yaml_node_t *node, vs_boot_profile *b, int required)
 {
   static const char *const keys[] = {"read", "cpu_work", "io_cpu_cost", "busy_cpu", "chunks",
-                                     "jitter", NULL};
+                                     "jitter", "cpu_threads", NULL};
   static const vs_bound jitter = {0.0, 0.5, 0, "from 0 to 0.5"};
+  static const vs_bound threads = {1.0, VS_MAX_CPU_THREADS, 0, "from 1 to 16"};
   vs_section s;
   int error;
 
@@ -607,7 +608,8 @@ static int load_boot_profile(vs_loader *ld, yaml_node_t *node, vs_boot_profile *
       (error = get_quantity(&s, "busy_cpu", VS_UNIT_SPEED, 0, &bound_non_negative,
                             &b->busy_cpu_fps)) < 0 ||
       (error = get_int(&s, "chunks", 0, 1, 100000, &b->chunks)) < 0 ||
-      (error = get_quantity(&s, "jitter", VS_UNIT_FRACTION, 0, &jitter, &b->jitter)) < 0)
+      (error = get_quantity(&s, "jitter", VS_UNIT_FRACTION, 0, &jitter, &b->jitter)) < 0 ||
+      (error = get_quantity(&s, "cpu_threads", VS_UNIT_REAL, 0, &threads, &b->cpu_threads)) < 0)
     return error;
   return 0;
 }
@@ -1040,6 +1042,7 @@ static void set_defaults(vs_scenario *sc)
   sc->storage.placement = VS_PLACE_SPREAD;
   sc->storage.vms_per_hdd = 0;
   sc->boot.chunks = 64;
+  sc->boot.cpu_threads = 1;
   sc->storm.max_slowdown = 1.2;
   sc->storm.cpu_window_s = 5.0;
   sc->real.domain_type = VS_DOMAIN_AUTO;

@@ -8,6 +8,8 @@
 
 typedef enum { VS_STORAGE_LOCAL, VS_STORAGE_NAS } vs_storage_kind;
 
+#define VS_MAX_CPU_THREADS 16
+
 /* How VM images are laid out over the HDDs:
  *  SPREAD: VM i reads from HDD i mod (all HDDs) -- one VM per HDD while k <= HDDs;
  *  PACK:   VM i reads from HDD (i / vms_per_hdd) -- fill one HDD before the next. */
@@ -51,6 +53,8 @@ typedef struct {
   double busy_cpu_fps;        /* flops/s a booting VM burns whatever its progress:
                              emulation, timers, spinning vCPU (default 0) */
   int chunks;             /* the boot is read in this many chunks (default 64) */
+  double cpu_threads;     /* host cores a booting VM keeps busy at once: its working vCPUs and
+                             QEMU's I/O thread, fractions allowed (1..VS_MAX_CPU_THREADS, default 1) */
   double jitter;          /* 0..0.5: per-VM spread of read_bytes/cpu_work (default 0) */
 } vs_boot_profile;
 
