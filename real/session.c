@@ -606,6 +606,16 @@ static size_t poll_consoles(vs_real *r, real_vm *vms, size_t n, vs_boot_result *
     } else if (st < 0 || t - res->started_s[i] > r->sc->real.boot_timeout_s) {
       v->state = -1;
       done++;
+      /* Keep the console of the first VM that failed: without it a hang
+       * cannot be diagnosed once the run folder is gone. */
+      if (!res->failure_log) {
+        vs_buf log = VS_BUF_INIT;
+        log.max = 64 << 10;
+        if (vs_buf_read_file(&log, v->con.path) == VS_OK || log.data)
+          res->failure_log = vs_buf_detach(&log);
+        vs_buf_clear(&log);
+        res->failure_vm = res->boots[i].vm;
+      }
       if (!err[0] && st < 0)
         snprintf(err, err_len, "%s: VM %d (%s) %s", v->host->uri, res->boots[i].vm, v->name, fail);
       else if (!err[0])

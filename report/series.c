@@ -83,9 +83,23 @@ static int write_resource(vs_outdir *d, const char *prefix, const char *file, co
   return vs_outdir_close_file(d, f, name);
 }
 
+/* The serial console of a live VM that never became ready. */
+static int write_failure_log(vs_outdir *d, const char *prefix, const vs_boot_result *r)
+{
+  char name[256];
+  snprintf(name, sizeof(name), "%snot-ready-vm%d-console.log", prefix, r->failure_vm);
+  FILE *f = vs_outdir_file(d, name);
+  if (!f)
+    return VS_EIO;
+  fputs(r->failure_log, f);
+  return vs_outdir_close_file(d, f, name);
+}
+
 int vs_series_write_boot(vs_outdir *d, const char *prefix, const vs_scenario *sc, const vs_boot_result *r)
 {
   int rc;
+  if (r->failure_log && (rc = write_failure_log(d, prefix, r)) != VS_OK)
+    return rc;
   if ((rc = write_timeseries(d, prefix, r)) || (rc = write_vms(d, prefix, sc, r)) ||
       (rc = write_resource(d, prefix, "hosts.csv", "t_s,host,cpu_util", sc, r, r->host_util, r->n_hosts, RES_HOST)) ||
       (rc = write_resource(d, prefix, "disks.csv", "t_s,disk,MBps", sc, r, r->disk_MBps, r->n_disks, RES_DISK)))

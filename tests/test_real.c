@@ -214,6 +214,11 @@ static int live(const char *vd, const char *src)
     fclose(f);
   CHECK(lines == 1);
   CHECK(leftovers(c) == 0);
+  /* Saved, the failed VM's console is kept beside the results for diagnosis. */
+  CHECK(run_cmd(&out, "%s real boot %s --vms 1 -q -o %s/failed 2>/dev/null", vd, scen, dir) == 1);
+  free(out);
+  snprintf(path, sizeof(path), "%s/failed/not-ready-vm0-console.log", dir);
+  CHECK(access(path, R_OK) == 0);
 
   /* SIGTERM in the middle of a boot: domains destroyed before exiting. */
   write_scenario(scen, image, "240s", "16MB");

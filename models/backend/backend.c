@@ -206,6 +206,7 @@ void vs_boot_result_free(vs_boot_result *r)
   free(r->started_s);
   free(r->ready_s);
   free(r->read_B);
+  free(r->failure_log);
   free(r->samples);
   free(r->host_util);
   free(r->disk_MBps);

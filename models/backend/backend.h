@@ -56,6 +56,8 @@ typedef struct {
   double *read_B;          /* bytes it read */
   int not_ready;           /* VMs with ready_s NAN */
   char failure[256];       /* live: what happened to the first VM that was not ready ("" if none) */
+  char *failure_log;       /* live: that VM's serial console (up to 64 KiB), kept for diagnosis; may be NULL */
+  int failure_vm;          /* its id */
 
   /* Summary (vs_boot_result_summarize), over the VMs that became ready. */
   int peak_concurrency;    /* most VMs booting at the same time */
