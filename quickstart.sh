@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libsimgrid-dev libyaml-dev libcjson-dev libxgboost-dev libicu-dev
   libvirt-dev libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils busybox-static
-  linux-image-cloud-amd64 cpio kmod procps gnuplot-nox)
+  linux-image-cloud-amd64 cpio kmod procps gnuplot-nox time)
 
 install_missing() {
   local missing=() p

@@ -91,8 +91,10 @@ static cJSON *summary_json(void *payload)
     cJSON_AddStringToObject(wl, "recommended", compared[0]);
     cJSON *pol = cJSON_AddObjectToObject(wl, "policies");
     for (size_t i = 0; i < N_COMPARED; i++) {
-      cJSON *j = vs_json_schedule(sc, a->runs[i].sched, &a->cap);
-      cJSON_AddItemToObject(j, "validation", vs_json_validation(sc, &a->runs[i].v));
+      cJSON *j = vs_json_schedule(sc, a->runs[i].sched, &a->runs[i].cap);
+      cJSON *v = vs_json_validation(sc, &a->runs[i].v);
+      cJSON_AddNumberToObject(v, "simulations", a->runs[i].rounds);
+      cJSON_AddItemToObject(j, "validation", v);
       cJSON_AddItemToObject(pol, compared[i], j);
     }
   }

@@ -96,7 +96,9 @@ static int study(vs_backend *b, void *payload)
     a->given = NULL;
     return rc;
   }
-  if (a->validate || vs_policy_is_dynamic(&a->policy)) {
+  /* jit is checked and tightened against the simulation even when the
+   * operator only asked for the CSV: the plan alone can leave VMs late. */
+  if (a->validate || vs_policy_is_dynamic(&a->policy) || a->policy.kind == VS_POLICY_JIT) {
     if ((rc = vs_study_schedule_policy(&a->run, b, &a->cap, &a->policy)) != VS_OK || a->repeat.n <= 1)
       return rc;
     vs_cli_progress_phase(a->progress, "repeats of the validation");
@@ -121,9 +123,11 @@ static int write_csv_file(const char *path, const vs_scenario *sc, const vs_sche
 static cJSON *summary(void *payload)
 {
   sched_args *a = payload;
-  cJSON *j = vs_json_schedule(a->sc, a->run.sched, &a->cap);
+  cJSON *j = vs_json_schedule(a->sc, a->run.sched, a->run.result ? &a->run.cap : &a->cap);
   if (a->run.result) {
     cJSON *v = vs_json_validation(a->sc, &a->run.v);
+    /* How many whole-workload simulations it took (jit re-plans on each). */
+    cJSON_AddNumberToObject(v, "simulations", a->run.rounds);
     if (a->repeat.n > 1) {
       cJSON *rep = vs_json_repeat(&a->repeat, "makespan_s", &a->spread.makespan_s);
       cJSON_AddItemToObject(rep, "late_vms", vs_json_stats(&a->spread.late_vms));

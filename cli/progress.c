@@ -1,6 +1,7 @@
 /* Progress of long runs on stderr. On a terminal: one line rewritten in
- * place (phase, experiment clock, ready/total, elapsed), within half a second
- * of starting; otherwise a plain line at most every 10 s. -q: nothing. */
+ * place (phase, experiment clock, ready/total, elapsed, and the time the
+ * experiment still needs at its pace so far), within half a second of
+ * starting; otherwise a plain line at most every 10 s. -q: nothing. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,8 +75,14 @@ void vs_cli_progress_boot(void *ctx, const vs_boot_progress *bp)
   char line[200], clock[32];
   if (!p || !p->on)
     return;
-  snprintf(line, sizeof(line), "%s: t=%s  booting %d  ready %d/%d  [%.0f s]", p->phase,
-           vs_clock_format(bp->t_s, clock, sizeof(clock)), bp->booting, bp->ready, bp->total, now_s() - p->t0);
+  double t = now_s(), eta_s = -1;
+  /* At the experiment's pace so far; too early to tell: no estimate. */
+  if (bp->done > 0.02 && bp->done < 1.0 && bp->elapsed_s > 0.5)
+    eta_s = bp->elapsed_s * (1.0 - bp->done) / bp->done;
+  int n = snprintf(line, sizeof(line), "%s: t=%s  booting %d  ready %d/%d  [%.0f s", p->phase,
+                   vs_clock_format(bp->t_s, clock, sizeof(clock)), bp->booting, bp->ready, bp->total, t - p->t0);
+  if (n > 0 && (size_t)n < sizeof(line))
+    snprintf(line + n, sizeof(line) - (size_t)n, eta_s >= 0 ? ", ETA %.0f s]" : "]", eta_s);
   show(p, line, 0);
 }
 

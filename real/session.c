@@ -540,11 +540,12 @@ static void report(const vs_backend *b, const vs_boot_result *res, double t, siz
 {
   if (!b->progress)
     return;
-  vs_boot_progress p = {.t_s = t, .total = (int)n};
+  vs_boot_progress p = {.t_s = t, .total = (int)n, .elapsed_s = t};
   if (res->n_samples) {
     p.booting = res->samples[res->n_samples - 1].booting;
     p.ready = res->samples[res->n_samples - 1].ready;
   }
+  p.done = n ? (double)p.ready / (double)n : 1.0;
   b->progress(b->progress_ctx, &p);
 }
 
@@ -716,7 +717,7 @@ static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_
   for (size_t i = 0; i < n; i++)
     res->read_B[i] = (double)vms[i].rd_bytes;
   vs_boot_result_summarize(res, sc);
-  snprintf(res->failure, sizeof(res->failure), "%s", err);
+  snprintf(res->failure, sizeof(res->failure), "%.*s", (int)sizeof(res->failure) - 1, err); /* truncated on purpose */
 
 cleanup:
   /* Always: destroy every domain we started and remove its disk and log. */

@@ -128,6 +128,8 @@ cJSON *vs_json_schedule(const vs_scenario *sc, const vs_schedule *s, const vs_ca
   cJSON_AddNumberToObject(c, "wave_s", cap->wave_s);
   if (s->lanes)
     cJSON_AddNumberToObject(c, "lanes", s->lanes);
+  if (s->lanes && cap->lanes_slowdown > 0)
+    cJSON_AddNumberToObject(c, "lanes_slowdown", cap->lanes_slowdown);
   cJSON_AddBoolToObject(o, "feasible", s->n_shortfalls == 0);
   if (s->n_shortfalls) {
     cJSON *sf = cJSON_AddArrayToObject(o, "shortfalls");

@@ -1,17 +1,24 @@
 /* The boot-storm engine.
  *
- * A desktop boot is two actors that read like the story they model:
- *  - the storage reader (on the NAS, or on the VM's own host for local disks)
- *    reads the VM's image chunk by chunk from the HDD holding it and sends each
- *    chunk to the VM's host (over the NAS uplink and the host NIC);
+ * A desktop boot is read chunk by chunk, as the story goes:
+ *  - the storage side (the NAS, or the VM's own host for local disks) reads
+ *    each chunk of the VM's image from the HDD holding it and sends it to the
+ *    VM's host (over the NAS uplink and the host NIC);
  *  - the VM, on its compute host, processes each chunk as it arrives: host I/O
  *    handling (per byte), its share of the guest's boot work, and `busy_cpu`
  *    for as long as the chunk's read took (emulation, timers, a vCPU that
  *    spins while it waits). It is ready after the last chunk.
- * The reader runs one chunk ahead of the VM (readahead), so disk, network and
- * CPU overlap and whichever saturates first slows the boots: oversubscribed
- * cores stretch the CPU part of every chunk, the reader waits for the VM to
- * take the next chunk, and the disk sees fewer concurrent readers.
+ * The storage side runs one chunk ahead of the VM (readahead), so disk,
+ * network and CPU overlap and whichever saturates first slows the boots:
+ * oversubscribed cores stretch the CPU part of every chunk, the next read
+ * waits for the VM to take the chunk before, and the disk sees fewer
+ * concurrent readers.
+ *
+ * Each boot is a single actor driving its three kinds of activities (a read
+ * on the HDD, a transfer over the route, CPU work on the host) and waking
+ * when any one ends (boot_pipe below): a site's 50,000 boots are 50,000
+ * actors, with no mailbox between a reader and its VM. Per chunk that is
+ * three activities and three wake-ups, the least the pipeline needs.
  *
  * SimGrid shares each disk, link and core max-min fairly. What SimGrid's disk
  * does not model is that an HDD's random-read throughput depends on how many
@@ -38,7 +45,6 @@
 #include <simgrid/exec.h>
 #include <simgrid/host.h>
 #include <simgrid/link.h>
-#include <simgrid/mailbox.h>
 #include <simgrid/plugins/load.h>
 #include <simgrid/semaphore.h>
 
@@ -46,6 +52,7 @@
 #include "core/stats.h"
 #include "scenario/placement.h"
 #include "sim/sim.h"
+#include "sim/sg_extra.h"
 #include "sim/sim_internal.h"
 
 /* Boot actors are shallow and a site runs 100,000 of them at once (a reader
@@ -89,7 +96,6 @@ typedef struct {
   /* How long the disk took for the chunks in flight, by chunk number modulo
    * 4: the reader runs at most three chunks ahead of the VM. */
   double read_s[4];
-  char mailbox[48];
 } sim_vm;
 
 struct sim_experiment {
@@ -101,6 +107,8 @@ struct sim_experiment {
   vs_boot_limits limits;
   sg_sem_t slots; /* max_concurrent power-ons, or NULL */
   int booting, ready, launched, peak_booting;
+  double wall0;                    /* wall clock at its start */
+  double read_B, disks_read0_B;    /* bytes its boots read; read by the disks before it */
 };
 
 struct vs_sim {
@@ -117,7 +125,6 @@ struct vs_sim {
   sg_link_t *links;
   int n_links;
   double hdd_peak_bw;
-  int seq; /* experiment counter, keeps mailbox names unique */
 };
 
 /* ---- the HDD: SimGrid's disk plus the seek penalty of interleaved streams ---- */
@@ -130,21 +137,25 @@ static void hdd_advance(const vs_sim *sim, sim_hdd *d)
   d->last_t = now;
 }
 
-/* Read `bytes` on the HDD; returns how long it took. */
-static double hdd_read(const vs_sim *sim, sim_hdd *d, double bytes)
+/* A read of `bytes` on the HDD starts: it costs more disk time the more
+ * readers interleave (fixed when it starts). *inflation is for hdd_read_end. */
+static sg_exec_t hdd_read_start(const vs_sim *sim, sim_hdd *d, double bytes, double *inflation)
 {
-  double t0 = simgrid_get_clock();
   hdd_advance(sim, d);
   d->readers++;
-  double inflation = sim->hdd_peak_bw / (sim->sc->hdd.read_Bps * vs_scenario_hdd_factor(&sim->sc->hdd, d->readers));
-  d->inv_inflation_sum += 1.0 / inflation;
-  sg_exec_t read = sg_actor_exec_init(bytes * inflation);
+  *inflation = sim->hdd_peak_bw / (sim->sc->hdd.read_Bps * vs_scenario_hdd_factor(&sim->sc->hdd, d->readers));
+  d->inv_inflation_sum += 1.0 / *inflation;
+  sg_exec_t read = sg_actor_exec_init(bytes * *inflation);
   sg_exec_set_host(read, d->disk);
-  sg_exec_wait(read);
+  sg_exec_start(read);
+  return read;
+}
+
+static void hdd_read_end(const vs_sim *sim, sim_hdd *d, double inflation)
+{
   hdd_advance(sim, d);
   d->readers--;
   d->inv_inflation_sum = d->readers ? d->inv_inflation_sum - 1.0 / inflation : 0.0;
-  return simgrid_get_clock() - t0;
 }
 
 /* ---- host CPU accounting ---- */
@@ -168,48 +179,36 @@ static void cpu_change(const vs_sim *sim, int host, int dwork, double cap)
 /* One thread's work on a host: `flops` at no more than `bound` flops/s,
  * sharing the host's cores with every other exec there (max-min), never
  * faster than one core. */
-typedef struct {
-  sg_exec_t exec;
-  double cap;
-} cpu_job;
-
-static cpu_job cpu_start(const vs_sim *sim, int host, double flops, double bound)
+static sg_exec_t cpu_start(const vs_sim *sim, int host, double flops, double bound, double *cap)
 {
-  cpu_job j = {sg_actor_exec_init(flops), fmin(bound, sim->sc->hosts.core_fps)};
+  sg_exec_t exec = sg_actor_exec_init(flops);
+  *cap = fmin(bound, sim->sc->hosts.core_fps);
   if (bound < sim->sc->hosts.core_fps)
-    sg_exec_set_bound(j.exec, bound);
-  sg_exec_start(j.exec);
-  cpu_change(sim, host, +1, j.cap);
-  return j;
+    sg_exec_set_bound(exec, bound);
+  sg_exec_start(exec);
+  cpu_change(sim, host, +1, *cap);
+  return exec;
 }
 
-/* A chunk's CPU work on the VM's host: split over the threads that a
- * booting VM keeps busy at once (boot.cpu_threads: its working vCPUs and
+/* A chunk's CPU work on the VM's host starts: split over the threads that
+ * a booting VM keeps busy at once (boot.cpu_threads: its working vCPUs and
  * QEMU's I/O thread; a fraction is a thread that is busy part of the time),
  * each at most one core, spread over `spread_s` when given (a steady load
- * while the next chunk is read). Waits until all are done; the CPU they use
- * is counted until each one ends. */
-static void host_execute(const vs_sim *sim, int host, double flops, double threads, double spread_s)
+ * while the next chunk is read). The CPU they use is counted until each one
+ * ends (cpu_change). Returns how many execs were started. */
+static int cpu_work_start(const vs_sim *sim, int host, double flops, double threads, double spread_s,
+                          sg_exec_t *execs, double *caps)
 {
-  cpu_job jobs[VS_MAX_CPU_THREADS];
-  sg_exec_t execs[VS_MAX_CPU_THREADS];
   int n = 0, whole = (int)ceil(threads - 1e-9);
   if (flops <= 0)
-    return;
+    return 0;
   for (int t = 0; t < whole && t < VS_MAX_CPU_THREADS; t++) {
     double share = t + 1 < whole ? 1.0 : threads - (whole - 1); /* the last may be part of a thread */
     double f = flops * share / threads;
-    jobs[n++] = cpu_start(sim, host, f, spread_s > 0 ? f / spread_s : share * sim->sc->hosts.core_fps);
+    execs[n] = cpu_start(sim, host, f, spread_s > 0 ? f / spread_s : share * sim->sc->hosts.core_fps, &caps[n]);
+    n++;
   }
-  for (int i = 0; i < n; i++)
-    execs[i] = jobs[i].exec;
-  while (n > 0) {
-    ssize_t done = sg_exec_wait_any(execs, (size_t)n);
-    cpu_change(sim, host, -1, jobs[done].cap);
-    jobs[done] = jobs[n - 1];
-    execs[done] = execs[n - 1];
-    n--;
-  }
+  return n;
 }
 
 /* ---- actors ---- */
@@ -248,59 +247,116 @@ static sg_host_t storage_host(const vs_sim *sim, const sim_vm *vm)
   return sim->disks[vm->req.disk].owner;
 }
 
-static void storage_reader(int argc, char **argv)
+/* Where one boot's pipeline stands. Chunk i goes through four steps:
+ *  - read: the storage side reads it from the HDD once it has handed
+ *    chunk i-1 over (it reads one chunk ahead of the transfers);
+ *  - handed over: once read and once chunk i-1 has arrived (one transfer
+ *    at a time);
+ *  - transfer to the VM's host (NAS uplink, host NIC): once handed over
+ *    and once the VM has asked for it;
+ *  - work on the VM's host: once it arrived and the VM finished chunk i-1.
+ *    The VM asks for chunk i+1 as it starts on chunk i (readahead), so the
+ *    next transfer overlaps the work, as a guest's block layer does.
+ * Each boot is one actor waiting on whichever of its activities ends first
+ * (a read, a transfer, its CPU work): no mailbox, no second actor. */
+typedef struct {
+  int n;          /* chunks */
+  int read_next;  /* the chunk the storage side reads next */
+  int have;       /* a chunk read but not yet handed over, or -1 */
+  int handed;     /* chunks handed over */
+  int to_send;    /* a chunk handed over, waiting for the VM to ask, or -1 */
+  int arrived;    /* chunks that reached the VM's host */
+  int asked;      /* chunks the VM asked for */
+  int worked;     /* chunks the VM finished working on */
+  double inflation, read_t0;
+  sg_exec_t read; /* in flight, or NULL */
+  sg_comm_t send; /* in flight, or NULL */
+  sg_exec_t cpu[VS_MAX_CPU_THREADS];
+  double cpu_cap[VS_MAX_CPU_THREADS];
+  int n_cpu;      /* CPU execs in flight for chunk `worked` */
+} boot_pipe;
+
+/* Starts every step whose conditions hold; returns when none does. */
+static void pipe_advance(sim_vm *vm, boot_pipe *p)
 {
-  sim_vm *vm = sg_actor_self_get_data();
   vs_sim *sim = vm->e->sim;
-  sim_hdd *hdd = &sim->disks[vm->req.disk];
-  sg_mailbox_t to_vm = sg_mailbox_by_name(vm->mailbox);
-
-  sg_comm_t sending = NULL;
-
-  /* The next chunk is read while the previous one is on the wire. */
-  for (int i = 0; i < n_chunks(vm); i++) {
-    double bytes = chunk_bytes(vm, i);
-    vm->read_s[i & 3] = hdd_read(sim, hdd, bytes);
-    if (sending)
-      sg_comm_wait(sending);
-    sending = sg_mailbox_put_async(to_vm, vm, (uint64_t)bytes);
+  const vs_boot_profile *boot = profile(vm);
+  for (int moved = 1; moved;) {
+    moved = 0;
+    if (!p->read && p->have < 0 && p->read_next == p->handed && p->read_next < p->n) {
+      p->read_t0 = simgrid_get_clock();
+      p->read = hdd_read_start(sim, &sim->disks[vm->req.disk], chunk_bytes(vm, p->read_next), &p->inflation);
+    }
+    if (p->have >= 0 && p->arrived == p->handed) {
+      p->to_send = p->have;
+      p->have = -1;
+      p->handed++;
+      moved = 1;
+    }
+    if (p->to_send >= 0 && p->asked > p->to_send) {
+      p->send = vs_sg_sendto_async(storage_host(sim, vm), sim->hosts[vm->req.host],
+                                   (uint64_t)chunk_bytes(vm, p->to_send));
+      p->to_send = -1;
+    }
+    if (!p->n_cpu && p->worked < p->n && p->arrived > p->worked) {
+      /* Each chunk costs the guest's work and the host's I/O handling for
+       * its bytes, plus busy_cpu for as long as the disk took to read it: a
+       * booting VM wants that much CPU for every second of its boot. When
+       * the host's cores are oversubscribed, the VM gets less than it wants
+       * and its boot (and the reads it asks for) stretch accordingly. */
+      int i = p->worked;
+      double read_s = vm->read_s[i & 3], bytes = chunk_bytes(vm, i);
+      if (i + 1 < p->n)
+        p->asked = i + 2;
+      p->n_cpu = cpu_work_start(sim, vm->req.host,
+                                bytes * (vm->cpu_work_f / vm->read_B + boot->io_cpu_fpB) + boot->busy_cpu_fps * read_s,
+                                boot->cpu_threads, read_s, p->cpu, p->cpu_cap);
+      if (!p->n_cpu)
+        p->worked++;
+      moved = 1;
+    }
   }
-  if (sending)
-    sg_comm_wait(sending);
+}
+
+/* One of the boot's activities ended: which one, and what it unblocks. */
+static void pipe_step(sim_vm *vm, boot_pipe *p)
+{
+  vs_sim *sim = vm->e->sim;
+  sg_exec_t waiting[VS_MAX_CPU_THREADS + 1];
+  size_t n = 0;
+  for (int c = 0; c < p->n_cpu; c++)
+    waiting[n++] = p->cpu[c];
+  if (p->read)
+    waiting[n++] = p->read;
+  ssize_t done = vs_sg_wait_any(waiting, n, p->send);
+  if (done == (ssize_t)n) { /* the transfer */
+    p->send = NULL;
+    p->arrived++;
+  } else if (p->read && done == (ssize_t)n - 1) {
+    hdd_read_end(sim, &sim->disks[vm->req.disk], p->inflation);
+    vm->read_s[p->read_next & 3] = simgrid_get_clock() - p->read_t0;
+    p->read = NULL;
+    p->have = p->read_next++;
+  } else {
+    cpu_change(sim, vm->req.host, -1, p->cpu_cap[done]);
+    p->cpu[done] = p->cpu[p->n_cpu - 1];
+    p->cpu_cap[done] = p->cpu_cap[p->n_cpu - 1];
+    if (--p->n_cpu == 0)
+      p->worked++;
+  }
 }
 
 static void vm_boot(int argc, char **argv)
 {
   sim_vm *vm = sg_actor_self_get_data();
   sim_experiment *e = vm->e;
-  const vs_boot_profile *boot = profile(vm);
-  sg_mailbox_t inbox = sg_mailbox_by_name(vm->mailbox);
-  char name[64];
+  boot_pipe p = {.n = n_chunks(vm), .have = -1, .to_send = -1, .asked = 1};
 
   vm->started_s = simgrid_get_clock() - e->t0;
   if (++e->booting > e->peak_booting)
     e->peak_booting = e->booting;
-  snprintf(name, sizeof(name), "reader-%d", vm->req.vm);
-  start_actor(name, storage_host(e->sim, vm), storage_reader, vm, VS_ACTOR_STACK);
-
-  /* Each chunk costs the guest's work and the host's I/O handling for its
-   * bytes, plus busy_cpu for as long as the disk took to read it: a booting
-   * VM wants that much CPU for every second of its boot. When the host's
-   * cores are oversubscribed, the VM gets less than it wants and its boot
-   * (and the reads it issues, one chunk ahead) stretch accordingly. */
-  void *data;
-  sg_comm_t next = sg_mailbox_get_async(inbox, &data);
-  for (int i = 0; i < n_chunks(vm); i++) {
-    sg_comm_wait(next);
-    /* Ask for the next chunk before working on this one, so that its
-     * transfer overlaps the work (readahead), as a guest's block layer does. */
-    if (i + 1 < n_chunks(vm))
-      next = sg_mailbox_get_async(inbox, &data);
-    double read_s = vm->read_s[i & 3], bytes = chunk_bytes(vm, i);
-    host_execute(e->sim, vm->req.host,
-                 bytes * (vm->cpu_work_f / vm->read_B + boot->io_cpu_fpB) + boot->busy_cpu_fps * read_s,
-                 boot->cpu_threads, read_s);
-  }
+  for (pipe_advance(vm, &p); p.worked < p.n; pipe_advance(vm, &p))
+    pipe_step(vm, &p);
   vm->ready_s = simgrid_get_clock() - e->t0;
   e->booting--;
   e->ready++;
@@ -452,15 +508,26 @@ static double wall_clock(void)
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Long experiments say where they are, a few times per wall second. */
-static void report_progress(const vs_sim *sim, const sim_experiment *e, double *last_wall)
+static double disks_read_B(const vs_sim *sim, const counters *c)
+{
+  double sum = 0;
+  for (int d = 0; d < sim->n_disks; d++)
+    sum += c->disk_bytes[d];
+  return sum;
+}
+
+/* Long experiments say where they are, a few times per wall second. How
+ * much is done is measured in bytes read: a storm's boots all end together,
+ * so counting ready VMs would say nothing until the end. */
+static void report_progress(const vs_sim *sim, const sim_experiment *e, const counters *c, double *last_wall)
 {
   double wall = wall_clock();
   if (!sim->opts.progress || wall - *last_wall < 0.25)
     return;
   *last_wall = wall;
   vs_boot_progress p = {.t_s = simgrid_get_clock() - e->t0, .booting = e->booting, .ready = e->ready,
-                        .total = (int)e->n};
+                        .total = (int)e->n, .elapsed_s = wall - e->wall0};
+  p.done = e->read_B > 0 ? fmin(1.0, (disks_read_B(sim, c) - e->disks_read0_B) / e->read_B) : 0.0;
   sim->opts.progress(sim->opts.progress_ctx, &p);
 }
 
@@ -474,6 +541,8 @@ static int sample_until_done(vs_sim *sim, sim_experiment *e, series *s)
   if ((rc = counters_init(&a, sim)) != VS_OK || (rc = counters_init(&b, sim)) != VS_OK)
     goto cleanup;
   counters_read(&a, sim);
+  e->wall0 = last_wall;
+  e->disks_read0_B = disks_read_B(sim, &a);
   while ((size_t)e->ready < e->n) {
     double now = simgrid_get_clock();
     if (e->booting == 0 && next_start(e) > now + 1.0) {
@@ -488,7 +557,7 @@ static int sample_until_done(vs_sim *sim, sim_experiment *e, series *s)
     counters tmp = a;
     a = b;
     b = tmp;
-    report_progress(sim, e, &last_wall);
+    report_progress(sim, e, &a, &last_wall);
   }
 cleanup:
   counters_free(&a);
@@ -565,7 +634,6 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
     rc = vs_error_set(VS_ENOMEM, "out of memory for %zu VMs", n);
     goto cleanup;
   }
-  sim->seq++;
   for (size_t i = 0; i < n; i++) {
     sim_vm *vm = &e.vms[i];
     /* Variation follows the VM's id, not its place in the plan, so a VM
@@ -578,7 +646,7 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
     vm->read_B = boot->read_B * f;
     vm->cpu_work_f = boot->cpu_work_f * f;
     vm->phase = vm_draw(&b->variation, id, 1);
-    snprintf(vm->mailbox, sizeof(vm->mailbox), "e%d-vm%zu", sim->seq, i);
+    e.read_B += vm->read_B;
     e.order[i] = i;
   }
   qsort_r(e.order, n, sizeof(*e.order), by_start, e.vms);

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/units.h"
+#include "study/threshold.h"
 
 #define JIT_MAX_ROUNDS 10
 /* Added to each measured boot time when jit re-plans: boots shift a little
@@ -61,9 +62,10 @@ static int tighten_jit(vs_study_schedule *run, vs_backend *b, const vs_capacity 
     rc = vs_error_set(VS_ENOMEM, "out of memory");
     goto cleanup;
   }
-  /* Built schedules number their VMs 0..n-1. */
+  /* Built schedules number their VMs 0..n-1; each starts from what the
+   * plan gave it. */
   for (size_t i = 0; i < n; i++)
-    planned[i] = cap->boot_s;
+    planned[run->sched->entries[i].vm] = run->sched->entries[i].expected_ready_s - run->sched->entries[i].start_s;
   while (run->rounds < JIT_MAX_ROUNDS && needs_tightening(run)) {
     for (size_t i = 0; i < n; i++) {
       int vm = run->sched->entries[i].vm;
@@ -80,10 +82,27 @@ cleanup:
   return rc;
 }
 
-int vs_study_schedule_policy(vs_study_schedule *run, vs_backend *b, const vs_capacity *cap, const vs_policy *p)
+/* jit plans on how long its lanes take booting together; measured here
+ * when the threshold search did not (one experiment of `lanes` VMs, far
+ * cheaper than a round of re-planning the whole workload). */
+static int measure_lanes(vs_backend *b, vs_capacity *cap)
 {
+  vs_boot_result *r = NULL;
+  int rc = vs_study_boot_at_once(b, vs_capacity_lanes(b->sc, cap), NULL, &r);
+  if (rc == VS_OK)
+    cap->lanes_slowdown = vs_capacity_lanes_slowdown(cap, r);
+  vs_boot_result_free(r);
+  return rc;
+}
+
+int vs_study_schedule_policy(vs_study_schedule *run, vs_backend *b, const vs_capacity *cap_in, const vs_policy *p)
+{
+  vs_capacity *cap = &run->cap;
   int rc;
   memset(run, 0, sizeof(*run));
+  *cap = *cap_in;
+  if (p->kind == VS_POLICY_JIT && cap->lanes_slowdown <= 0 && (rc = measure_lanes(b, cap)) != VS_OK)
+    return rc;
   if ((rc = vs_schedule_build(b->sc, cap, p, &run->sched)) != VS_OK || (rc = experiment(run, b, cap)) != VS_OK)
     return rc;
   if (vs_policy_is_dynamic(p))
@@ -98,6 +117,7 @@ int vs_study_schedule_policy(vs_study_schedule *run, vs_backend *b, const vs_cap
 int vs_study_schedule_given(vs_study_schedule *run, vs_backend *b, const vs_capacity *cap, vs_schedule *given)
 {
   memset(run, 0, sizeof(*run));
+  run->cap = *cap;
   run->sched = given;
   return experiment(run, b, cap);
 }

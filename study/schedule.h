@@ -18,6 +18,7 @@ typedef struct {
   double origin_s;  /* s since midnight of the experiment's t = 0 */
   vs_validation v;
   int rounds;       /* experiments it took (jit tightens its plan on each) */
+  vs_capacity cap;  /* what it was planned on (jit: with the lanes' slowdown) */
 } vs_study_schedule;
 
 /* Build the policy's schedule and run it. jit is re-planned on the measured

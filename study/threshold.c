@@ -126,6 +126,10 @@ void vs_study_threshold_capacity(const vs_study_threshold *t, vs_capacity *cap)
     cap->class_boot_s[c] = t->class_boot_s[c];
   cap->wave_s = wave ? wave->all_ready_s : cap->boot_s;
   cap->vm_io_Bps = t->res.vm_io_Bps;
+  /* The search often measured jit's lanes already (its first steps and
+   * the threshold); otherwise the schedule study measures them. */
+  const vs_boot_result *lanes = vs_study_threshold_result(t, vs_capacity_lanes(t->backend->sc, cap));
+  cap->lanes_slowdown = lanes ? vs_capacity_lanes_slowdown(cap, lanes) : 0.0;
 }
 
 void vs_study_threshold_clear(vs_study_threshold *t)

@@ -109,10 +109,19 @@ static void bounds_and_round_trip(const char *scenario)
               "%s %s: makespan %.1f s below the physical bound %.1f s", scenario, policies[i], jnum(v, "makespan_s"),
               jnum(v, "physical_bound_s"));
     CHECK(v && jnum(v, "physical_bound_s") <= jnum(v, "storm_free_bound_s") + 1e-6);
-    if (i == 0)
-      CHECK_MSG(v && jnum(v, "peak_concurrency") <= jnum(cJSON_GetObjectItem(p, "capacity"), "lanes"),
-                "%s jit: %g booting at once on %g lanes", scenario, jnum(v, "peak_concurrency"),
-                jnum(cJSON_GetObjectItem(p, "capacity"), "lanes"));
+    if (i == 0) {
+      const cJSON *cap = cJSON_GetObjectItem(p, "capacity");
+      CHECK_MSG(v && jnum(v, "peak_concurrency") <= jnum(cap, "lanes"), "%s jit: %g booting at once on %g lanes",
+                scenario, jnum(v, "peak_concurrency"), jnum(cap, "lanes"));
+      /* Planned on the lanes' measured slowdown, jit is right the first
+       * time except where one lane's single measured VM cannot show the
+       * spread between VMs (one HDD). */
+      int single_lane = jnum(cap, "lanes") == 1;
+      CHECK_MSG(jnum(cap, "lanes_slowdown") >= 1.0 && jnum(cap, "lanes_slowdown") < 1.2, "%s jit: lanes slowdown %g",
+                scenario, jnum(cap, "lanes_slowdown"));
+      CHECK_MSG(v && jnum(v, "simulations") <= (single_lane ? 2 : 1), "%s jit: %g simulations", scenario,
+                jnum(v, "simulations"));
+    }
     /* Round trip: the CSV the run wrote, validated on its own. */
     char csv[500], out[500], a_vms[600], b_vms[600];
     snprintf(csv, sizeof(csv), "%s/%s-schedule.csv", dir, policies[i]);

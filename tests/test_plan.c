@@ -404,6 +404,44 @@ static void schedule_csv_big(const vs_scenario *sc)
   CHECK_MSG(dt < 1.0 * SLOW, "duplicate found in %.2f s", dt);
 }
 
+/* jit plans each boot as its class alone times the lanes' slowdown (the
+ * slowest of `lanes` VMs booted together, over its class alone) plus a
+ * quarter-second guard; unmeasured, as the class alone. */
+static void jit_lanes_slowdown(const vs_scenario *sc)
+{
+  vs_capacity cap = {.threshold = 10, .boot_s = 58.0, .wave_s = 59.2, .class_boot_s = {58.0}};
+  vs_boot_req plan[3] = {{.vm = 0}, {.vm = 1}, {.vm = 2}};
+  vs_boot_result *r = vs_boot_result_new(plan, 3);
+  CHECK(r != NULL);
+  if (!r)
+    return;
+  const double ready[3] = {58.0, 59.74, 58.5};
+  for (int i = 0; i < 3; i++) {
+    r->started_s[i] = 0;
+    r->ready_s[i] = ready[i];
+  }
+  CHECK_NEAR(vs_capacity_lanes_slowdown(&cap, r), 59.74 / 58.0, 1e-12);
+  r->ready_s[2] = NAN;
+  r->not_ready = 1;
+  CHECK(vs_capacity_lanes_slowdown(&cap, r) == 0.0); /* a failed VM measures nothing */
+  vs_boot_result_free(r);
+
+  vs_policy p;
+  CHECK(vs_policy_parse("jit", &p) == VS_OK);
+  for (int measured = 0; measured < 2; measured++) {
+    vs_schedule *s = NULL;
+    cap.lanes_slowdown = measured ? 1.03 : 0.0;
+    CHECK(vs_schedule_build(sc, &cap, &p, &s) == VS_OK);
+    if (!s)
+      continue;
+    double want = measured ? 58.0 * 1.03 + 0.25 : 58.0, worst = 0;
+    for (size_t i = 0; i < s->n; i++)
+      worst = fmax(worst, fabs(s->entries[i].expected_ready_s - s->entries[i].start_s - want));
+    CHECK_MSG(worst <= 0.001, "measured %d: planned boots off by %.4f s", measured, worst);
+    vs_schedule_free(s);
+  }
+}
+
 /* Build -> write -> read: the same VMs, hosts, disks and times (to the
  * second the CSV keeps). */
 static void schedule_round_trip(const vs_scenario *sc)
@@ -510,6 +548,7 @@ int main(int argc, char **argv)
   schedule_csv_read(sc);
   schedule_csv_big(sc);
   schedule_round_trip(sc);
+  jit_lanes_slowdown(sc);
   vs_scenario_free(sc);
   vs_fs_remove_tree(dir);
   return CHECK_DONE();

@@ -85,6 +85,9 @@ typedef struct {
 typedef struct {
   double t_s;         /* experiment clock (simulated or wall) */
   int booting, ready, total;
+  double elapsed_s;   /* wall time since the experiment started */
+  double done;        /* 0..1, how much of the experiment's work is done
+                       * (simulated: bytes read; live: VMs ready) */
 } vs_boot_progress;
 typedef void (*vs_boot_progress_fn)(void *ctx, const vs_boot_progress *p);
 

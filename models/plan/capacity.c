@@ -80,3 +80,15 @@ void vs_capacity_physical_bound(const vs_scenario *sc, double total_read_B, doub
 {
   bound(sc, total_read_B, total_cpu_f, hdd_peak_Bps(sc), out);
 }
+
+double vs_capacity_lanes_slowdown(const vs_capacity *cap, const vs_boot_result *lanes)
+{
+  double worst = 0.0;
+  for (size_t i = 0; i < lanes->n_vms; i++) {
+    int cls = lanes->boots[i].cls;
+    double alone = cap->class_boot_s[cls] > 0 ? cap->class_boot_s[cls] : cap->boot_s;
+    if (!isnan(lanes->ready_s[i]) && alone > 0)
+      worst = fmax(worst, (lanes->ready_s[i] - lanes->started_s[i]) / alone);
+  }
+  return lanes->not_ready ? 0.0 : worst;
+}

@@ -4,6 +4,7 @@
 #ifndef VS_CAPACITY_H
 #define VS_CAPACITY_H
 
+#include "backend/backend.h"
 #include "scenario/scenario.h"
 
 /* Measured by a threshold search. */
@@ -12,8 +13,14 @@ typedef struct {
   double boot_s;     /* one VM booting alone (the workload's main class) */
   double class_boot_s[VS_MAX_CLASSES]; /* one VM of each class alone */
   double wave_s;     /* `threshold` VMs booted together: all ready after */
+  double lanes_slowdown; /* as many VMs as jit has lanes booted together
+                          * (placed as jit places them): their slowest boot
+                          * over its class alone; 0 if not measured */
   double vm_io_Bps;  /* one VM's unloaded boot I/O rate */
 } vs_capacity;
+
+/* The lanes' slowdown (above) from the experiment that booted them. */
+double vs_capacity_lanes_slowdown(const vs_capacity *cap, const vs_boot_result *lanes);
 
 /* Concurrent boots that each run at about an unloaded boot's speed: per HDD
  * as many readers as storm.max_slowdown tolerates, per NAS no more than its
