@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/interrupt.h"
 
 static const vs_command *commands[] = {&vs_cmd_run, &vs_cmd_boot, &vs_cmd_threshold, &vs_cmd_schedule, &vs_cmd_validate,
                                        &vs_cmd_regress,
@@ -61,5 +62,6 @@ int main(int argc, char **argv)
     fprintf(stderr, "vdistorm: no command '%s' (try 'vdistorm --help')\n", argv[1]);
     return VS_EXIT_USAGE;
   }
+  vs_interrupt_install();
   return c->run(argc - 1, argv + 1);
 }

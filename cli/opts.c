@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "core/units.h"
 #include "demand/calendar.h"
 #include "demand/workload.h"
@@ -27,6 +28,8 @@ int vs_cli_fail(int rc)
 {
   const char *msg = vs_error_last();
   fprintf(stderr, "vdistorm: %s\n", *msg ? msg : "failed");
+  if (rc == VS_EINTR || vs_interrupted())
+    return vs_interrupt_exit_code();
   return rc == VS_EINPUT || rc == VS_EIO ? VS_EXIT_USAGE : VS_EXIT_FAIL;
 }
 

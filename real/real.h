@@ -39,13 +39,10 @@ typedef struct {
 } vs_real_options;
 #define VS_REAL_OPTIONS_INIT {.events = 0, .progress = NULL, .progress_ctx = NULL, .probe_timeout_s = 10.0}
 
-/* Open the hypervisors, run `study` with the live backend, close. SIGINT and
- * SIGTERM end experiments cleanly (every domain destroyed). */
+/* Open the hypervisors, run `study` with the live backend, close. SIGINT,
+ * SIGTERM and SIGHUP end experiments cleanly (every domain destroyed;
+ * core/interrupt.h). */
 int vs_real_run(const vs_scenario *sc, const vs_real_options *opts, vs_backend_fn study, void *payload);
-
-/* Install the SIGINT/SIGTERM handler (sets a flag; runs stop and clean up). */
-void vs_real_install_signal_handlers(void);
-int vs_real_interrupted(void);
 
 int vs_real_open(vs_real **out, const vs_scenario *sc, const vs_real_options *opts);
 void vs_real_free(vs_real *r);

@@ -25,25 +25,10 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/interrupt.h"
 #include "core/spawn.h"
 #include "real/real.h"
 
-/* The only global: set by the signal handler, polled by the run loop. */
-static volatile sig_atomic_t g_interrupted;
-
-static void on_signal(int sig) { g_interrupted = sig; }
-
-void vs_real_install_signal_handlers(void)
-{
-  struct sigaction sa;
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-}
-
-int vs_real_interrupted(void) { return g_interrupted != 0; }
 
 /* libvirt prints every error on stderr by default; ours are reported once,
  * on one line, by the caller. */
@@ -310,7 +295,7 @@ static int probe_kvm(vs_real *r)
   console_t c = {log, 0, {0}, 0};
   double t0 = now_s(), up;
   char fail[128];
-  while (!works && now_s() - t0 < r->opts.probe_timeout_s && !g_interrupted) {
+  while (!works && now_s() - t0 < r->opts.probe_timeout_s && !vs_interrupted()) {
     works = console_poll(&c, &up, fail, sizeof(fail)) == 1;
     sleep_s(0.1);
   }
@@ -557,7 +542,7 @@ static int start_due(vs_real *r, const vs_boot_req *plan, size_t n, const vs_boo
   int booting = 0;
   for (size_t i = 0; i < n; i++)
     booting += vms[i].started && vms[i].state == 0;
-  for (size_t i = 0; i < n && !g_interrupted; i++) {
+  for (size_t i = 0; i < n && !vs_interrupted(); i++) {
     real_vm *v = &vms[i];
     double t = now_s() - t0;
     if (v->started || plan[i].start_s > t)
@@ -697,8 +682,8 @@ static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_
   double t0 = now_s(), next_sample = 1.0, last_start = -INFINITY;
   size_t done = 0;
   while (done < n) {
-    if (g_interrupted) {
-      rc = vs_error_set(VS_ERROR, "interrupted by signal %d; domains destroyed", (int)g_interrupted);
+    if (vs_interrupted()) {
+      rc = vs_interrupt_error("while VMs were booting (every domain this run started is destroyed)");
       goto cleanup;
     }
     if ((rc = start_due(r, plan, n, &lim, vms, res, cmdline, t0, &last_start)) != VS_OK)
@@ -736,7 +721,7 @@ int vs_real_run(const vs_scenario *sc, const vs_real_options *opts, vs_backend_f
 {
   vs_real *r = NULL;
   int rc;
-  vs_real_install_signal_handlers();
+  vs_interrupt_install();
   if ((rc = vs_real_open(&r, sc, opts)) != VS_OK)
     return rc;
   vs_backend b = {.name = "libvirt", .sc = sc, .boot = real_boot, .impl = r};

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/interrupt.h"
 
 struct vs_outdir {
   char *final;
@@ -80,6 +81,8 @@ int vs_outdir_commit(vs_outdir *d)
   struct dirent *e;
   int rc;
 
+  if (vs_interrupted())
+    return vs_interrupt_error("before %s was written", d->final);
   /* A fresh folder is renamed whole; into an existing one, file by file. */
   if (rename(d->tmp, d->final) == 0) {
     d->committed = 1;

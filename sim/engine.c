@@ -49,6 +49,8 @@
 #include <simgrid/semaphore.h>
 
 #include "core/error.h"
+#include "core/interrupt.h"
+#include "core/units.h"
 #include "core/stats.h"
 #include "scenario/placement.h"
 #include "sim/sim.h"
@@ -545,6 +547,14 @@ static int sample_until_done(vs_sim *sim, sim_experiment *e, series *s)
   e->disks_read0_B = disks_read_B(sim, &a);
   while ((size_t)e->ready < e->n) {
     double now = simgrid_get_clock();
+    if (vs_interrupted()) {
+      /* SimGrid cannot end actors that are in the middle of an activity
+       * cleanly; nothing of ours is on disk yet (results are written after
+       * the run), so the process ends here. */
+      char clock[32];
+      vs_interrupt_error("at simulated t=%s", vs_clock_format(now - e->t0, clock, sizeof(clock)));
+      vs_interrupt_exit();
+    }
     if (e->booting == 0 && next_start(e) > now + 1.0) {
       sg_actor_sleep_until(next_start(e));
       counters_read(&a, sim);
@@ -757,6 +767,7 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_options *opts, vs_backend_fn 
     return rc;
   }
   simgrid_init(&argc, argv);
+  vs_interrupt_install(); /* SimGrid installs its own SIGINT handler, which exits 1 */
   sg_link_load_plugin_init();
   simgrid_load_platform(platform);
   unlink(platform);

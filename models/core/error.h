@@ -10,7 +10,8 @@ enum {
   VS_EINPUT = -2, /* bad user input: scenario, CSV, command line (exit code 2) */
   VS_EIO = -3,    /* file system or pipe failure */
   VS_ENOMEM = -4,
-  VS_ESIM = -5    /* the simulation could not run */
+  VS_ESIM = -5,   /* the simulation could not run */
+  VS_EINTR = -6   /* a signal asked us to stop (core/interrupt.h; exit 128 + signal) */
 };
 
 /* Replace the last error message; printf-style. Always returns `code` so that

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/interrupt.h"
 
 static int make_dir(const char *dir)
 {
@@ -144,6 +145,8 @@ int vs_atomic_commit(vs_atomic *a)
   if (bad || why)
     rc = vs_error_set(VS_EIO, "%s: write failed: %s", a->target,
                       why ? why : early ? strerror(early) : "disk full or I/O error");
+  else if (vs_interrupted()) /* asked to stop: the old file stays as it was */
+    rc = vs_interrupt_error("before %s was replaced", a->target);
   else if (rename(a->tmp, a->target) != 0)
     rc = vs_error_set(VS_EIO, "%s: cannot rename into place: %s", a->target, strerror(errno));
   vs_atomic_abort(a); /* removes the temporary file if it is still there */
