@@ -38,6 +38,7 @@ int vs_cli_simulate(const vs_scenario *sc, const vs_cli_common *o, vs_cli_progre
   vs_sim_options so = VS_SIM_OPTIONS_INIT;
   call c = {.study = study, .payload = payload, .rc = VS_OK};
   so.verbose = o->verbose;
+  so.force = o->force;
   so.progress = vs_cli_progress_boot;
   so.progress_ctx = progress;
   return finish(&c, vs_sim_run(sc, &so, trampoline, &c));

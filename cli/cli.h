@@ -33,13 +33,14 @@ typedef struct {
   int no_save;               /* --no-save: write no result folder */
   int verbose;               /* -v: the backend's own log */
   int quiet;                 /* -q: no progress on stderr */
+  int force;                 /* --force: run past the memory estimate; replace a foreign -o folder */
 } vs_cli_common;
 #define VS_CLI_COMMON_INIT \
-  {.scenario_path = NULL, .out_dir = NULL, .json = 0, .no_save = 0, .verbose = 0, .quiet = 0}
+  {.scenario_path = NULL, .out_dir = NULL, .json = 0, .no_save = 0, .verbose = 0, .quiet = 0, .force = 0}
 
 /* Long-option codes above the ASCII range, for options without a letter. */
 enum {
-  VS_OPT_JSON = 0x100, VS_OPT_NO_SAVE, VS_OPT_HELP,
+  VS_OPT_JSON = 0x100, VS_OPT_NO_SAVE, VS_OPT_HELP, VS_OPT_FORCE,
   VS_OPT_FIRST_OWN = 0x200 /* commands number their own options from here */
 };
 
@@ -105,9 +106,10 @@ typedef struct {
 int vs_cli_run_job(const vs_cli_common *o, const vs_scenario *sc, vs_cli_progress *progress, const vs_cli_job *job,
                    void *payload);
 
-/* Save a result folder unless --no-save: summary.json, then what `write`
- * adds (may be NULL); prints "results: DIR/" unless --json. */
-int vs_cli_save(const vs_cli_common *o, const vs_scenario *sc, const cJSON *summary,
-                int (*write)(vs_outdir *d, void *ctx), void *ctx);
+/* Save the result folder `final` (from vs_outdir_check) unless --no-save:
+ * summary.json, then what `write` adds (may be NULL); prints "results:
+ * DIR/" unless --json. */
+int vs_cli_save(const vs_cli_common *o, const char *final, const cJSON *summary, int (*write)(vs_outdir *d, void *ctx),
+                void *ctx);
 
 #endif

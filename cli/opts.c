@@ -65,7 +65,7 @@ int vs_cli_load_scenario(const vs_cli_common *o, vs_scenario **sc)
 static const struct option common_options[] = {
     {"json", no_argument, NULL, VS_OPT_JSON},    {"output", required_argument, NULL, 'o'},
     {"no-save", no_argument, NULL, VS_OPT_NO_SAVE}, {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
+    {"verbose", no_argument, NULL, 'v'},         {"force", no_argument, NULL, VS_OPT_FORCE},
 };
 #define N_COMMON (sizeof(common_options) / sizeof(common_options[0]))
 
@@ -74,6 +74,7 @@ static int common_option(vs_cli_common *o, int opt, const char *arg)
   switch (opt) {
   case VS_OPT_JSON: o->json = 1; return 1;
   case VS_OPT_NO_SAVE: o->no_save = 1; return 1;
+  case VS_OPT_FORCE: o->force = 1; return 1;
   case 'q': o->quiet = 1; return 1;
   case 'v': o->verbose = 1; return 1;
   case 'o':

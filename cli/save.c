@@ -1,16 +1,18 @@
+#include <stdlib.h>
+
 #include "cli.h"
 #include "core/error.h"
 #include "report/json.h"
 #include "report/outdir.h"
 
-int vs_cli_save(const vs_cli_common *o, const vs_scenario *sc, const cJSON *summary,
-                int (*write)(vs_outdir *d, void *ctx), void *ctx)
+int vs_cli_save(const vs_cli_common *o, const char *final, const cJSON *summary, int (*write)(vs_outdir *d, void *ctx),
+                void *ctx)
 {
   vs_outdir *d = NULL;
   int rc;
   if (o->no_save)
     return VS_OK;
-  if ((rc = vs_outdir_open(&d, o->out_dir, sc->name)) == VS_OK && (rc = vs_json_write(d, "summary.json", summary)) == VS_OK &&
+  if ((rc = vs_outdir_open(&d, final, NULL, o->force)) == VS_OK && (rc = vs_json_write(d, "summary.json", summary)) == VS_OK &&
       (!write || (rc = write(d, ctx)) == VS_OK) && (rc = vs_outdir_commit(d)) == VS_OK && !o->json)
     printf("results: %s/\n", vs_outdir_path(d));
   vs_outdir_free(d);
@@ -20,11 +22,20 @@ int vs_cli_save(const vs_cli_common *o, const vs_scenario *sc, const cJSON *summ
 int vs_cli_run_job(const vs_cli_common *o, const vs_scenario *sc, vs_cli_progress *progress, const vs_cli_job *job,
                    void *payload)
 {
-  int rc = job->live ? vs_cli_live(sc, o, progress, job->study, payload)
-                     : vs_cli_simulate(sc, o, progress, job->study, payload);
-  vs_cli_progress_done(progress);
-  if (rc != VS_OK)
+  char *final = NULL;
+  int rc;
+  /* A result folder that may not be replaced stops the run before it starts. */
+  if (!o->no_save && (rc = vs_outdir_check(o->out_dir, sc->name, o->force, &final)) != VS_OK) {
+    vs_cli_progress_done(progress);
     return rc;
+  }
+  rc = job->live ? vs_cli_live(sc, o, progress, job->study, payload)
+                 : vs_cli_simulate(sc, o, progress, job->study, payload);
+  vs_cli_progress_done(progress);
+  if (rc != VS_OK) {
+    free(final);
+    return rc;
+  }
   cJSON *summary = job->summary(payload);
   if (!summary)
     return vs_error_set(VS_ENOMEM, "out of memory");
@@ -32,7 +43,8 @@ int vs_cli_run_job(const vs_cli_common *o, const vs_scenario *sc, vs_cli_progres
     vs_json_print(summary);
   else
     job->text(payload);
-  rc = vs_cli_save(o, sc, summary, job->write, payload);
+  rc = vs_cli_save(o, final, summary, job->write, payload);
   cJSON_Delete(summary);
+  free(final);
   return rc;
 }

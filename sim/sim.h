@@ -15,8 +15,9 @@ typedef struct {
   int verbose;                  /* SimGrid's own log output */
   vs_boot_progress_fn progress; /* experiments' progress, a few times per wall second; may be NULL */
   void *progress_ctx;
+  int force;                    /* run experiments whose memory estimate exceeds what is available */
 } vs_sim_options;
-#define VS_SIM_OPTIONS_INIT {.verbose = 0, .progress = NULL, .progress_ctx = NULL}
+#define VS_SIM_OPTIONS_INIT {.verbose = 0, .progress = NULL, .progress_ctx = NULL, .force = 0}
 
 /* Build the platform for `sc`, run `study(backend, payload)` inside the
  * simulation and return what it returned (or VS_ESIM if the simulation

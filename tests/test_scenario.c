@@ -56,14 +56,14 @@ static const bad_case bad_cases[] = {
   {"hosts_sequence.yaml", VS_EINPUT,
    {":2:8: hosts: found a sequence (expected a mapping with keys: count, cores,"}},
   {"count_mapping.yaml", VS_EINPUT,
-   {":3:10: hosts.count: found a mapping (expected an integer >= 1)"}},
+   {":3:10: hosts.count: found a mapping (expected an integer from 1 to 20000)"}},
   {"concurrency_scalar.yaml", VS_EINPUT,
    {":11:16: hdd.concurrency: found the value '5' (expected a sequence of {readers"}},
   {"storm_null.yaml", VS_EINPUT,
    {":13:7: storm: found an empty value (expected a mapping with keys: max_slowdown, cpu_window)"}},
-  {"null_value.yaml", VS_EINPUT, {":4:9: hosts.cores: no value given (expected an integer >= 1)"}},
+  {"null_value.yaml", VS_EINPUT, {":4:9: hosts.cores: no value given (expected an integer from 1 to 4096)"}},
   {"name_empty.yaml", VS_EINPUT, {":1:7: name: no value given (expected a non-empty string)"}},
-  {"alias_cycle.yaml", VS_EINPUT, {":1:8: hosts.count: found a mapping (expected an integer >= 1)"}},
+  {"alias_cycle.yaml", VS_EINPUT, {":1:8: hosts.count: found a mapping (expected an integer from 1 to 20000)"}},
   {"nul_in_value.yaml", VS_EINPUT, {":3:10: hosts.count: value contains a NUL character"}},
   /* units */
   {"bad_unit.yaml", VS_EINPUT,
@@ -77,16 +77,31 @@ static const bad_case bad_cases[] = {
   {"bad_clock.yaml", VS_EINPUT,
    {":15:13: workload.ready_by: bad clock '25:00' (expected a time of day"}},
   /* ranges */
-  {"negative_size.yaml", VS_EINPUT, {":12:9: boot.read: '-5MB' is negative (expected a size > 0)"}},
+  {"negative_size.yaml", VS_EINPUT, {":12:9: boot.read: '-5MB' is negative (expected a size from 1kB to 100TB)"}},
   {"negative_latency.yaml", VS_EINPUT,
-   {":6:16: hosts.nic_latency: '-1ms' is negative (expected a duration >= 0)"}},
-  {"zero_count.yaml", VS_EINPUT, {":3:10: hosts.count: '0' is zero (expected an integer >= 1)"}},
+   {":6:16: hosts.nic_latency: '-1ms' is negative (expected a duration from 0s to 10s)"}},
+  /* Every count and quantity has a documented range (docs/SCENARIO.md). */
+  {"range_hosts_count.yaml", VS_EINPUT, {":3:10: hosts.count: '1000000000' is too large (expected at most 20000)"}},
+  {"range_hdds.yaml", VS_EINPUT, {":11:9: storage.hdds: '2147483647' is too large (expected at most 10000)"}},
+  {"range_boot_read.yaml", VS_EINPUT, {":16:9: boot.read: '1e308B' is too large (expected a size from 1kB to 100TB)"}},
+  {"range_read_bw_tiny.yaml", VS_EINPUT,
+   {":14:12: hdd.read_bw: '1e-300MB/s' is too small (expected a bandwidth from 1kB/s to 1TB/s)"}},
+  {"range_latency.yaml", VS_EINPUT,
+   {":7:16: hosts.nic_latency: '1000000000s' is too large (expected a duration from 0s to 10s)"}},
+  {"range_link_bw_huge.yaml", VS_EINPUT,
+   {":12:12: storage.link_bw: '1e20Gbps' is too large (expected a bandwidth from 1kB/s to 1TB/s)"}},
+  {"range_cores.yaml", VS_EINPUT, {":4:10: hosts.cores: '100000' is too large (expected at most 4096)"}},
+  {"range_core_speed.yaml", VS_EINPUT,
+   {":5:15: hosts.core_speed: '1e30Hz' is too large (expected a speed from 1MHz to 1THz)"}},
+  {"range_routes.yaml", VS_EINPUT,
+   {":10:14: storage.nas_count: 1000 NAS x 20000 hosts is 20000000 routes, too many (expected at most 1000000)"}},
+  {"zero_count.yaml", VS_EINPUT, {":3:10: hosts.count: '0' is zero (expected an integer from 1 to 20000)"}},
   {"count_float.yaml", VS_EINPUT,
-   {":4:10: hosts.cores: '8.5' is not an integer (expected an integer >= 1)"}},
+   {":4:10: hosts.cores: '8.5' is not an integer (expected an integer from 1 to 4096)"}},
   {"count_too_large.yaml", VS_EINPUT,
-   {":3:10: hosts.count: '99999999999' is too large (expected at most 2147483647)"}},
+   {":3:10: hosts.count: '99999999999' is too large (expected at most 20000)"}},
   {"count_overflow.yaml", VS_EINPUT,
-   {":3:10: hosts.count: '99999999999999999999999' is too large (expected at most 2147483647)"}},
+   {":3:10: hosts.count: '99999999999999999999999' is too large (expected at most 20000)"}},
   {"seed_negative.yaml", VS_EINPUT, {":1:7: seed: '-1' is negative (expected an integer >= 0)"}},
   {"chunks_range.yaml", VS_EINPUT,
    {":13:11: boot.chunks: '200000' is too large (expected at most 100000)"}},
@@ -95,11 +110,11 @@ static const bad_case bad_cases[] = {
   {"fraction_over_one.yaml", VS_EINPUT,
    {":13:11: boot.jitter: fraction '1.5' is out of range (expected a fraction"}},
   {"slowdown_one.yaml", VS_EINPUT,
-   {":14:17: storm.max_slowdown: '1.0' is too small (expected a number > 1)"}},
+   {":14:17: storm.max_slowdown: '1.0' is too small (expected a number above 1, at most 1000)"}},
   {"cpu_window_short.yaml", VS_EINPUT,
-   {":14:15: storm.cpu_window: '500ms' is too small (expected a duration >= 1s)"}},
+   {":14:15: storm.cpu_window: '500ms' is too small (expected a duration from 1s to 1 day)"}},
   {"curve_factor_zero.yaml", VS_EINPUT,
-   {":12:28: hdd.concurrency[0].factor: '0' is zero (expected a number > 0)"}},
+   {":12:28: hdd.concurrency[0].factor: '0' is zero (expected a number above 0, at most 100)"}},
   /* storage rules */
   {"bad_enum.yaml", VS_EINPUT,
    {":7:9: storage.type: bad value 'san' (expected one of: local, nas)"}},
@@ -119,7 +134,7 @@ static const bad_case bad_cases[] = {
    {":17:17: workload.demand[1].ready_by: 07:30:00 is not after the previous point's 08:00:00 "
     "(expected strictly increasing times)"}},
   {"demand_zero_vms.yaml", VS_EINPUT,
-   {":16:32: workload.demand[1].vms: '0' is zero (expected an integer >= 1)"}},
+   {":16:32: workload.demand[1].vms: '0' is zero (expected an integer from 1 to 10000000)"}},
   {"demand_item_scalar.yaml", VS_EINPUT,
    {":14:12: workload.demand[0]: found the value '5' (expected a mapping with keys: ready_by, "
     "vms)"}},
@@ -483,8 +498,8 @@ static void test_hostile_text(void)
 /* The HDD total must fit an int; this is checked at load time. */
 static void test_overflowing_totals(void)
 {
-  static const char hdds[] = "hosts: {count: 100000, cores: 1, core_speed: 1GHz}\n"
-                             "storage: {type: local, hdds: 100000}\n"
+  static const char hdds[] = "hosts: {count: 20000, cores: 1, core_speed: 1GHz}\n"
+                             "storage: {type: local, hdds: 10000}\n"
                              "hdd: {read_bw: 1MB/s}\n"
                              "boot: {read: 1MB}\n";
   static const char vms[] = "hosts: {count: 1, cores: 1, core_speed: 1GHz}\n"
@@ -493,14 +508,14 @@ static void test_overflowing_totals(void)
                             "boot: {read: 1MB}\n"
                             "workload:\n"
                             "  demand:\n"
-                            "    - {ready_by: \"07:00\", vms: 2000000000}\n"
-                            "    - {ready_by: \"08:00\", vms: 2000000000}\n";
+                            "    - {ready_by: \"07:00\", vms: 6000000}\n"
+                            "    - {ready_by: \"08:00\", vms: 6000000}\n";
   vs_scenario *sc = NULL;
 
   CHECK(vs_scenario_load_buffer(&sc, hdds, strlen(hdds), "h") == VS_EINPUT);
-  CHECK_STR_CONTAINS(vs_error_last(), "h:2:30: storage.hdds: 10000000000 HDDs in total is too many");
+  CHECK_STR_CONTAINS(vs_error_last(), "h:2:30: storage.hdds: 200000000 HDDs in total is too many (expected at most 200000)");
   CHECK(vs_scenario_load_buffer(&sc, vms, strlen(vms), "v") == VS_EINPUT);
-  CHECK_STR_CONTAINS(vs_error_last(), "v:8:32: workload.demand[1].vms: 4000000000 VMs in total");
+  CHECK_STR_CONTAINS(vs_error_last(), "v:8:32: workload.demand[1].vms: 12000000 VMs in total is too many (expected at most 10000000)");
 }
 
 static void test_hdd_factor(void)

@@ -77,6 +77,7 @@ vs_boot_result *vs_boot_result_new(const vs_boot_req *plan, size_t n)
     return NULL;
   r->n_vms = n;
   r->peak_concurrency = -1;
+  r->sample_s = 1.0;
   r->boots = malloc(m * sizeof(*r->boots));
   r->started_s = calloc(m, sizeof(double));
   r->ready_s = calloc(m, sizeof(double));
@@ -176,7 +177,7 @@ void vs_boot_result_summarize(vs_boot_result *r, const vs_scenario *sc)
   if (r->peak_concurrency < 0)
     r->peak_concurrency = peak_from_intervals(r);
 
-  size_t window = (size_t)llround(sc->storm.cpu_window_s);
+  size_t window = (size_t)llround(sc->storm.cpu_window_s / (r->sample_s > 0 ? r->sample_s : 1.0));
   if (window < 1)
     window = 1;
   r->peak_cpu_util = 0;

@@ -74,6 +74,7 @@ typedef struct {
 
   /* Series: one row per sample; per-resource series row-major [sample][resource]. */
   size_t n_samples;
+  double sample_s;         /* seconds per sample: 1, or more where a very long run's series was coarsened */
   vs_sample *samples;
   int n_hosts, n_disks, n_links;
   double *host_util;       /* 0..1 */

@@ -43,8 +43,33 @@ typedef struct {
   const char *text;
 } vs_bound;
 
-static const vs_bound bound_positive = {0.0, HUGE_VAL, 1, "> 0"};
 static const vs_bound bound_non_negative = {0.0, HUGE_VAL, 0, ">= 0"};
+
+/* The documented ranges (docs/SCENARIO.md, "Ranges"): physics, and what the
+ * engine simulates in bounded memory and time. A value outside one is bad
+ * input, reported like any other. */
+static const vs_bound bound_bandwidth = {1e3, 1e12, 0, "from 1kB/s to 1TB/s"};
+static const vs_bound bound_latency = {0.0, 10.0, 0, "from 0s to 10s"};
+static const vs_bound bound_core_speed = {1e6, 1e12, 0, "from 1MHz to 1THz"};
+static const vs_bound bound_image = {1e3, 1e14, 0, "from 1kB to 100TB"};
+static const vs_bound bound_work = {0.0, 1e16, 0, "from 0 to 10Pcycles"};
+static const vs_bound bound_per_byte = {0.0, 1e6, 0, "from 0 to 1Mcycles/B"};
+static const vs_bound bound_busy = {0.0, 1e12, 0, "from 0 to 1THz"};
+static const vs_bound bound_factor = {0.0, 100.0, 1, "above 0, at most 100"};
+static const vs_bound bound_power = {0.0, 1e4, 1, "above 0W, at most 10kW"};
+static const vs_bound bound_vm_memory = {16.0 * 1024 * 1024, 1099511627776.0, 0, "from 16MiB to 1TiB"};
+static const vs_bound bound_timeout = {1.0, 86400.0, 0, "from 1s to 1 day"};
+
+/* Counts. The platform has a route per NAS and host, and every HDD, host
+ * and link is a SimGrid resource with its own bookkeeping. */
+#define VS_MAX_HOSTS 20000
+#define VS_MAX_CORES 4096
+#define VS_MAX_NAS 1000
+#define VS_MAX_ROUTES 1000000
+#define VS_MAX_HDDS_EACH 10000
+#define VS_MAX_HDDS 200000
+#define VS_MAX_READERS 1000000
+#define VS_MAX_VMS 10000000
 
 typedef int (*vs_section_fn)(vs_loader *ld, yaml_node_t *node, vs_scenario *sc);
 
@@ -451,13 +476,11 @@ static int load_hosts(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   int error;
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
-      (error = get_int(&s, "count", 1, 1, INT_MAX, &h->count)) < 0 ||
-      (error = get_int(&s, "cores", 1, 1, INT_MAX, &h->cores)) < 0 ||
-      (error = get_quantity(&s, "core_speed", VS_UNIT_SPEED, 1, &bound_positive,
-                            &h->core_fps)) < 0 ||
-      (error = get_quantity(&s, "nic_bw", VS_UNIT_BANDWIDTH, 0, &bound_positive, &h->nic_Bps)) < 0 ||
-      (error = get_quantity(&s, "nic_latency", VS_UNIT_DURATION, 0, &bound_non_negative,
-                            &h->nic_latency_s)) < 0)
+      (error = get_int(&s, "count", 1, 1, VS_MAX_HOSTS, &h->count)) < 0 ||
+      (error = get_int(&s, "cores", 1, 1, VS_MAX_CORES, &h->cores)) < 0 ||
+      (error = get_quantity(&s, "core_speed", VS_UNIT_SPEED, 1, &bound_core_speed, &h->core_fps)) < 0 ||
+      (error = get_quantity(&s, "nic_bw", VS_UNIT_BANDWIDTH, 0, &bound_bandwidth, &h->nic_Bps)) < 0 ||
+      (error = get_quantity(&s, "nic_latency", VS_UNIT_DURATION, 0, &bound_latency, &h->nic_latency_s)) < 0)
     return error;
   return 0;
 }
@@ -466,11 +489,9 @@ static int load_storage_nas(vs_section *s, vs_storage *st)
 {
   int error;
 
-  if ((error = get_int(s, "nas_count", 0, 1, INT_MAX, &st->nas_count)) < 0 ||
-      (error = get_quantity(s, "link_bw", VS_UNIT_BANDWIDTH, 1, &bound_positive,
-                            &st->link_Bps)) < 0 ||
-      (error = get_quantity(s, "link_latency", VS_UNIT_DURATION, 0, &bound_non_negative,
-                            &st->link_latency_s)) < 0)
+  if ((error = get_int(s, "nas_count", 0, 1, VS_MAX_NAS, &st->nas_count)) < 0 ||
+      (error = get_quantity(s, "link_bw", VS_UNIT_BANDWIDTH, 1, &bound_bandwidth, &st->link_Bps)) < 0 ||
+      (error = get_quantity(s, "link_latency", VS_UNIT_DURATION, 0, &bound_latency, &st->link_latency_s)) < 0)
     return error;
   return 0;
 }
@@ -487,15 +508,21 @@ static int load_storage_local(vs_section *s)
   return 0;
 }
 
-/* The simulator indexes HDDs with an int: the total must fit one. */
-static int check_total_hdds(vs_section *s, const vs_scenario *sc)
+/* Totals over the site: every HDD is a resource, every NAS reaches every
+ * host by a route of its own. */
+static int check_totals(vs_section *s, const vs_scenario *sc)
 {
   long long per = sc->storage.kind == VS_STORAGE_NAS ? sc->storage.nas_count : sc->hosts.count;
   long long total = per * sc->storage.hdds;
+  long long routes = sc->storage.kind == VS_STORAGE_NAS ? (long long)sc->storage.nas_count * sc->hosts.count : 0;
 
-  if (total > INT_MAX)
-    return fail(s->ld, section_value(s, "hdds"), "hdds",
-                "%lld HDDs in total is too many (expected at most %d)", total, INT_MAX);
+  if (total > VS_MAX_HDDS)
+    return fail(s->ld, section_value(s, "hdds"), "hdds", "%lld HDDs in total is too many (expected at most %d)",
+                total, VS_MAX_HDDS);
+  if (routes > VS_MAX_ROUTES)
+    return fail(s->ld, section_value(s, "nas_count"), "nas_count",
+                "%d NAS x %d hosts is %lld routes, too many (expected at most %d)", sc->storage.nas_count,
+                sc->hosts.count, routes, VS_MAX_ROUTES);
   return 0;
 }
 
@@ -512,7 +539,7 @@ static int load_storage(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
       (error = get_enum(&s, "type", 1, types, &type)) < 0 ||
-      (error = get_int(&s, "hdds", 1, 1, INT_MAX, &st->hdds)) < 0 ||
+      (error = get_int(&s, "hdds", 1, 1, VS_MAX_HDDS_EACH, &st->hdds)) < 0 ||
       (error = get_enum(&s, "placement", 0, placements, &placement)) < 0)
     return error;
   st->kind = (vs_storage_kind)type;
@@ -522,13 +549,13 @@ static int load_storage(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   if (error < 0)
     return error;
   if (st->placement == VS_PLACE_PACK)
-    error = get_int(&s, "vms_per_hdd", 0, 1, INT_MAX, &st->vms_per_hdd);
+    error = get_int(&s, "vms_per_hdd", 0, 1, VS_MAX_VMS, &st->vms_per_hdd);
   else
     error = reject_key(&s, "vms_per_hdd",
                        "not allowed with placement spread (expected only with placement pack)");
   if (error < 0)
     return error;
-  return check_total_hdds(&s, sc);
+  return check_totals(&s, sc);
 }
 
 static int load_curve_point(vs_loader *ld, yaml_node_t *node, vs_hdd_point *pt,
@@ -539,8 +566,8 @@ static int load_curve_point(vs_loader *ld, yaml_node_t *node, vs_hdd_point *pt,
   int error;
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
-      (error = get_int(&s, "readers", 1, 1, INT_MAX, &pt->readers)) < 0 ||
-      (error = get_quantity(&s, "factor", VS_UNIT_REAL, 1, &bound_positive, &pt->factor)) < 0)
+      (error = get_int(&s, "readers", 1, 1, VS_MAX_READERS, &pt->readers)) < 0 ||
+      (error = get_quantity(&s, "factor", VS_UNIT_REAL, 1, &bound_factor, &pt->factor)) < 0)
     return error;
   if (prev && pt->readers <= prev->readers)
     return fail(ld, section_value(&s, "readers"), "readers",
@@ -577,8 +604,7 @@ static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   int error;
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
-      (error = get_quantity(&s, "read_bw", VS_UNIT_BANDWIDTH, 1, &bound_positive,
-                            &sc->hdd.read_Bps)) < 0 ||
+      (error = get_quantity(&s, "read_bw", VS_UNIT_BANDWIDTH, 1, &bound_bandwidth, &sc->hdd.read_Bps)) < 0 ||
       (error = get_sequence(&s, "concurrency",
                             "a sequence of {readers: N, factor: X} points", &seq)) <= 0)
     return error;
@@ -600,13 +626,10 @@ static int load_boot_profile(vs_loader *ld, yaml_node_t *node, vs_boot_profile *
   int error;
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
-      (error = get_quantity(&s, "read", VS_UNIT_BYTES, required, &bound_positive, &b->read_B)) < 0 ||
-      (error = get_quantity(&s, "cpu_work", VS_UNIT_WORK, 0, &bound_non_negative,
-                            &b->cpu_work_f)) < 0 ||
-      (error = get_quantity(&s, "io_cpu_cost", VS_UNIT_PER_BYTE, 0, &bound_non_negative,
-                            &b->io_cpu_fpB)) < 0 ||
-      (error = get_quantity(&s, "busy_cpu", VS_UNIT_SPEED, 0, &bound_non_negative,
-                            &b->busy_cpu_fps)) < 0 ||
+      (error = get_quantity(&s, "read", VS_UNIT_BYTES, required, &bound_image, &b->read_B)) < 0 ||
+      (error = get_quantity(&s, "cpu_work", VS_UNIT_WORK, 0, &bound_work, &b->cpu_work_f)) < 0 ||
+      (error = get_quantity(&s, "io_cpu_cost", VS_UNIT_PER_BYTE, 0, &bound_per_byte, &b->io_cpu_fpB)) < 0 ||
+      (error = get_quantity(&s, "busy_cpu", VS_UNIT_SPEED, 0, &bound_busy, &b->busy_cpu_fps)) < 0 ||
       (error = get_int(&s, "chunks", 0, 1, 100000, &b->chunks)) < 0 ||
       (error = get_quantity(&s, "jitter", VS_UNIT_FRACTION, 0, &jitter, &b->jitter)) < 0 ||
       (error = get_quantity(&s, "cpu_threads", VS_UNIT_REAL, 0, &threads, &b->cpu_threads)) < 0)
@@ -622,8 +645,8 @@ static int load_boot(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 static int load_storm(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
   static const char *const keys[] = {"max_slowdown", "cpu_window", NULL};
-  static const vs_bound above_one = {1.0, HUGE_VAL, 1, "> 1"};
-  static const vs_bound window = {1.0, HUGE_VAL, 0, ">= 1s"};
+  static const vs_bound above_one = {1.0, 1000.0, 1, "above 1, at most 1000"};
+  static const vs_bound window = {1.0, 86400.0, 0, "from 1s to 1 day"};
   vs_section s;
   int error;
 
@@ -646,7 +669,7 @@ static int load_point(vs_section *s, vs_demand_point *pt, const vs_demand_point 
 
   if ((error = get_quantity(s, "ready_by", VS_UNIT_CLOCK, 1, &bound_non_negative,
                             &pt->ready_by_s)) < 0 ||
-      (error = get_int(s, "vms", 1, 1, INT_MAX, &pt->vms)) < 0)
+      (error = get_int(s, "vms", 1, 1, VS_MAX_VMS, &pt->vms)) < 0)
     return error;
   pt->line = (int)section_value(s, "vms")->start_mark.line + 1;
   if (prev && pt->ready_by_s <= prev->ready_by_s)
@@ -655,9 +678,9 @@ static int load_point(vs_section *s, vs_demand_point *pt, const vs_demand_point 
                 vs_clock_format(pt->ready_by_s, a, sizeof(a)),
                 vs_clock_format(prev->ready_by_s, b, sizeof(b)));
   *total += pt->vms;
-  if (*total > INT_MAX)
+  if (*total > VS_MAX_VMS)
     return fail(s->ld, section_value(s, "vms"), "vms",
-                "%lld VMs in total is too many (expected at most %d)", *total, INT_MAX);
+                "%lld VMs in total is too many (expected at most %d)", *total, VS_MAX_VMS);
   return 0;
 }
 
@@ -910,7 +933,7 @@ static int load_energy(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   int error;
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
-      (error = get_quantity(&s, "vm_power", VS_UNIT_POWER, 1, &bound_positive, &sc->energy.vm_power_W)) < 0)
+      (error = get_quantity(&s, "vm_power", VS_UNIT_POWER, 1, &bound_power, &sc->energy.vm_power_W)) < 0)
     return error;
   return 0;
 }
@@ -971,14 +994,13 @@ static int load_real(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   r->present = 1;
   if ((error = section_open(&s, ld, node, keys)) < 0 || (error = load_uris(&s, r)) < 0 ||
       (error = get_enum(&s, "domain_type", 0, domain_types, &domain)) < 0 ||
-      (error = get_quantity(&s, "memory", VS_UNIT_BYTES, 0, &bound_positive, &r->memory_B)) < 0 ||
+      (error = get_quantity(&s, "memory", VS_UNIT_BYTES, 0, &bound_vm_memory, &r->memory_B)) < 0 ||
       (error = get_int(&s, "vcpus", 0, 1, 64, &r->vcpus)) < 0 ||
       (error = get_string(&s, "image", &r->image_dir)) < 0 ||
       (error = get_enum(&s, "disk", 0, disks, &disk)) < 0 ||
-      (error = get_quantity(&s, "working_set", VS_UNIT_BYTES, 0, &bound_positive, &r->working_set_B)) < 0 ||
-      (error = get_quantity(&s, "guest_cpu_work", VS_UNIT_WORK, 0, &bound_non_negative,
-                            &r->guest_cpu_work_f)) < 0 ||
-      (error = get_quantity(&s, "boot_timeout", VS_UNIT_DURATION, 0, &bound_positive, &r->boot_timeout_s)) < 0)
+      (error = get_quantity(&s, "working_set", VS_UNIT_BYTES, 0, &bound_image, &r->working_set_B)) < 0 ||
+      (error = get_quantity(&s, "guest_cpu_work", VS_UNIT_WORK, 0, &bound_work, &r->guest_cpu_work_f)) < 0 ||
+      (error = get_quantity(&s, "boot_timeout", VS_UNIT_DURATION, 0, &bound_timeout, &r->boot_timeout_s)) < 0)
     return error;
   r->domain_type = (vs_domain_type)domain;
   r->disk = (vs_disk_mode)disk;
