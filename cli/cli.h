@@ -70,9 +70,13 @@ int vs_cli_int_arg(const char *opt, const char *value, int min, int max, int *ou
 /* A date (YYYY-MM-DD); the calendar's type. */
 int vs_cli_date_arg(const char *opt, const char *value, int *year, int *month, int *day);
 
-/* Report the last error (one line on stderr, "vdistorm: ...") and return
- * the exit code for `rc`: 2 for bad input, 1 otherwise. */
+/* Report the last error (one line on stderr, "vdistorm: ..."; with --json
+ * also {"error":{"file","line","col","key","message"}} on stdout) and return
+ * the exit code for `rc`: 2 for bad input, 128 + signal when interrupted,
+ * 1 otherwise. */
 int vs_cli_fail(int rc);
+/* Whether failures are printed as JSON too (main: --json on the command line). */
+void vs_cli_json_errors(int on);
 const char *vs_cli_default_scenario(void);
 /* Load the scenario named by the options (or the bundled default), its
  * forecast workload resolved. */

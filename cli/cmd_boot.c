@@ -32,10 +32,14 @@ static void help(FILE *out)
                "               {vms, all_ready_s, mean_ready_s, ready_s[], peak_cpu_util,\n"
                "                mean_disk_MBps, peak_link_util, ...}\n"
                "  -o DIR       write summary.json and CSV time series into DIR\n"
-               "               (default results/runs/<scenario>-<timestamp>/)\n"
+               "               (default results/runs/<scenario>-<timestamp>/); DIR is replaced\n"
+               "               whole if vdistorm wrote it (or it is empty), else refused\n"
                VS_REPEAT_HELP
                "  --no-save    write no result folder\n"
-               "  -q, -v       quiet (no progress) / SimGrid's own log\n");
+               "  --force      run even when the memory estimate exceeds the memory available;\n"
+               "               replace an -o folder vdistorm did not write\n"
+               "  -q, -v       quiet (no progress) / SimGrid's own log\n"
+               "Exit codes: 0 done, 1 failed, 2 bad input or refused, 128+signal interrupted.\n");
 }
 
 static int study(vs_backend *b, void *payload)

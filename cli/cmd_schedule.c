@@ -67,7 +67,7 @@ static void schedule_help(FILE *out)
           "                 peak_concurrency, peak_cpu_util, storm, makespan_s, lower_bound_s,\n"
           "                 bound_ratio, ...}}\n"
           "  -o DIR        write summary.json, schedule.csv and the simulated time series\n"
-          "  --no-save, -q, -v   as for 'vdistorm boot'\n"
+          "  --no-save, --force, -q, -v   as for 'vdistorm boot'\n"
           "Exit code 1 when the validated schedule leaves a VM late or the workload is infeasible.\n");
 }
 
@@ -239,6 +239,11 @@ static int run_command(int argc, char **argv, int is_validate)
                       &(vs_cli_job){.study = study, .summary = summary, .text = text, .write = write_outputs}, &a);
   if (rc == VS_OK && a.csv_out)
     rc = write_csv_file(a.csv_out, sc, a.run.sched);
+  /* A plan saved without --validate was still simulated (jit): say when it
+   * is known to leave desktops late rather than let the CSV look fine. */
+  if (rc == VS_OK && !a.validate && !is_validate && a.run.result && a.run.v.late_vms)
+    fprintf(stderr, "vdistorm: warning: simulated, this schedule leaves %d VM%s late (see --validate)\n",
+            a.run.v.late_vms, a.run.v.late_vms == 1 ? "" : "s");
 cleanup:
   if (rc != VS_OK)
     exit_code = vs_cli_fail(rc);

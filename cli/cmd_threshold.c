@@ -42,7 +42,7 @@ static void help(FILE *out)
           "  --json       {threshold, limits[], steps[{k, all_ready_s, peak_cpu_util, io_MBps, ...}]}\n"
           "  -o DIR       write summary.json, steps.csv and the time series of the threshold\n"
           "               and threshold+1 steps (default results/runs/<scenario>-<timestamp>/)\n"
-          "  --no-save, -q, -v   as for 'vdistorm boot'\n");
+          "  --no-save, --force, -q, -v   as for 'vdistorm boot'\n");
 }
 
 static int study(vs_backend *b, void *payload)

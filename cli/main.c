@@ -63,5 +63,8 @@ int main(int argc, char **argv)
     return VS_EXIT_USAGE;
   }
   vs_interrupt_install();
+  for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+    if (!strcmp(argv[i], "--json"))
+      vs_cli_json_errors(1);
   return c->run(argc - 1, argv + 1);
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -24,10 +26,63 @@ const char *vs_cli_default_scenario(void)
   return VS_SOURCE_DIR "/" DEFAULT_SCENARIO;
 }
 
+/* The one piece of process-wide CLI state: whether this run reports a
+ * failure as JSON on stdout too (--json anywhere on the command line, set
+ * by main before the command parses its options). */
+static int json_errors;
+
+void vs_cli_json_errors(int on) { json_errors = on; }
+
+/* "FILE:LINE:COL: key.path: what" (scenarios), "FILE:LINE: what" (CSV
+ * files) or just "what": the parts, for CI pipelines that read JSON. */
+static void print_json_error(const char *msg)
+{
+  cJSON *root = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(root, "error");
+  const char *rest = msg, *colon = strstr(msg, ": ");
+  if (colon) {
+    /* FILE:LINE[:COL] is the text before the first ": " ending in digits. */
+    char head[1024];
+    snprintf(head, sizeof(head), "%.*s", (int)(colon - msg), msg);
+    char *c2 = strrchr(head, ':'), *end;
+    long a = c2 ? strtol(c2 + 1, &end, 10) : -1;
+    if (c2 && c2[1] && !*end && a >= 0) {
+      *c2 = '\0';
+      char *c1 = strrchr(head, ':');
+      long b = c1 ? strtol(c1 + 1, &end, 10) : -1;
+      int has_col = c1 && c1[1] && !*end && b > 0;
+      if (has_col)
+        *c1 = '\0';
+      cJSON_AddStringToObject(e, "file", head);
+      cJSON_AddNumberToObject(e, "line", (double)(has_col ? b : a));
+      if (has_col)
+        cJSON_AddNumberToObject(e, "col", (double)a);
+      rest = colon + 2;
+      /* A key path (hosts.count, workload.demand[2].vms) before the next ": ". */
+      const char *k = strstr(rest, ": ");
+      size_t klen = k ? (size_t)(k - rest) : 0;
+      if (k && klen > 0 && klen < 256 && strspn(rest, "abcdefghijklmnopqrstuvwxyz0123456789_.[]") == klen) {
+        char key[256];
+        snprintf(key, sizeof(key), "%.*s", (int)klen, rest);
+        cJSON_AddStringToObject(e, "key", key);
+        rest = k + 2;
+      }
+    }
+  }
+  cJSON_AddStringToObject(e, "message", rest);
+  char *text = cJSON_PrintUnformatted(root);
+  if (text)
+    printf("%s\n", text);
+  fflush(stdout);
+  free(text);
+  cJSON_Delete(root);
+}
+
 int vs_cli_fail(int rc)
 {
   const char *msg = vs_error_last();
   fprintf(stderr, "vdistorm: %s\n", *msg ? msg : "failed");
+  if (json_errors)
+    print_json_error(*msg ? msg : "failed");
   if (rc == VS_EINTR || vs_interrupted())
     return vs_interrupt_exit_code();
   return rc == VS_EINPUT || rc == VS_EIO ? VS_EXIT_USAGE : VS_EXIT_FAIL;

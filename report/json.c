@@ -154,6 +154,7 @@ cJSON *vs_json_validation(const vs_scenario *sc, const vs_validation *v)
   cJSON *o = cJSON_CreateObject();
   cJSON_AddNumberToObject(o, "ready_fraction", v->ready_fraction);
   cJSON_AddNumberToObject(o, "late_vms", v->late_vms);
+  cJSON_AddNumberToObject(o, "missing_vms", v->missing_vms);
   cJSON_AddNumberToObject(o, "max_lateness_s", v->max_lateness_s);
   cJSON_AddNumberToObject(o, "p95_lateness_s", v->p95_lateness_s);
   cJSON_AddNumberToObject(o, "idle_vm_minutes", v->idle_vm_minutes);

@@ -210,6 +210,9 @@ void vs_text_validation(FILE *out, const vs_scenario *sc, const vs_validation *v
               v->classes[i].slowest_boot_ratio);
     fprintf(out, "\n");
   }
+  if (v->missing_vms)
+    fprintf(out, "  missing            %d VMs of the workload are not in the schedule (counted late)\n",
+            v->missing_vms);
   if (v->late_vms)
     fprintf(out, "  late               %d VMs, up to %.1f s (p95 %.1f s)\n", v->late_vms, v->max_lateness_s,
             v->p95_lateness_s);

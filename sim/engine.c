@@ -830,7 +830,8 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_options *opts, vs_backend_fn 
 {
   static int used;
   vs_sim sim = {.sc = sc, .study = study, .payload = payload, .study_rc = VS_ESIM};
-  char platform[] = "/tmp/vdistorm-platform-XXXXXX.xml";
+  char platform[64];
+  int fd;
   char *argv[] = {"vdistorm",
                   opts && opts->verbose ? "--log=root.thres:info" : "--log=root.thres:critical",
                   "--cfg=network/model:CM02",
@@ -851,19 +852,14 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_options *opts, vs_backend_fn 
   sim.hdd_peak_bw = vs_sim_hdd_peak_bw(sc);
   sim.backend = (vs_backend){.name = "simgrid", .sc = sc, .boot = sim_boot, .impl = &sim};
 
-  int fd = mkstemps(platform, 4);
-  if (fd < 0)
-    return vs_error_set(VS_EIO, "cannot create a temporary platform file in /tmp");
-  close(fd);
-  if ((rc = vs_platform_write(sc, platform)) != VS_OK) {
-    unlink(platform);
+  if ((rc = vs_platform_memfd(sc, &fd)) != VS_OK)
     return rc;
-  }
+  snprintf(platform, sizeof(platform), "/proc/self/fd/%d", fd);
   simgrid_init(&argc, argv);
   vs_interrupt_install(); /* SimGrid installs its own SIGINT handler, which exits 1 */
   sg_link_load_plugin_init();
   simgrid_load_platform(platform);
-  unlink(platform);
+  close(fd);
 
   if ((rc = bind_platform(&sim)) != VS_OK)
     goto cleanup;

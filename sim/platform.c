@@ -11,7 +11,12 @@
  * model does, but SimGrid 3.32's disk model re-examines every active read at
  * every event (it has no lazy update), which made a rack's 5,120 concurrent
  * boots cost O(n^2). The CPU model updates lazily. */
+#define _GNU_SOURCE /* memfd_create */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "sim/sim.h"
@@ -65,11 +70,8 @@ static void write_nas(FILE *f, const vs_scenario *sc)
               n, h, n, h);
 }
 
-int vs_platform_write(const vs_scenario *sc, const char *path)
+static int write_platform(const vs_scenario *sc, FILE *f)
 {
-  FILE *f = fopen(path, "w");
-  if (!f)
-    return vs_error_set(VS_EIO, "%s: cannot write the platform file", path);
   /* No user text goes into the XML (a path may hold "-->" or "&"): every
    * name below is generated. */
   fprintf(f, "<?xml version='1.0'?>\n"
@@ -78,13 +80,48 @@ int vs_platform_write(const vs_scenario *sc, const char *path)
              "<platform version=\"4.1\">\n"
              "  <zone id=\"site\" routing=\"Full\">\n");
   write_disks(f, sc);
+  if (ferror(f))
+    return VS_EIO;
   fprintf(f, "    <zone id=\"net\" routing=\"Full\">\n");
   write_hosts(f, sc);
+  if (ferror(f))
+    return VS_EIO;
   if (sc->storage.kind == VS_STORAGE_NAS)
     write_nas(f, sc);
   fprintf(f, "    </zone>\n");
   fprintf(f, "  </zone>\n</platform>\n");
-  if (fclose(f) != 0)
-    return vs_error_set(VS_EIO, "%s: cannot write the platform file", path);
+  return ferror(f) || fflush(f) != 0 ? VS_EIO : VS_OK;
+}
+
+int vs_platform_write(const vs_scenario *sc, const char *path)
+{
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return vs_error_set(VS_EIO, "%s: cannot write the platform file: %s", path, strerror(errno));
+  int rc = write_platform(sc, f);
+  if (fclose(f) != 0 || rc != VS_OK) {
+    unlink(path);
+    return vs_error_set(VS_EIO, "%s: cannot write the platform file: %s", path, strerror(errno));
+  }
+  return VS_OK;
+}
+
+int vs_platform_memfd(const vs_scenario *sc, int *fd_out)
+{
+  /* An anonymous in-memory file: nothing to remove, whatever ends the run. */
+  int fd = memfd_create("vdistorm-platform", MFD_CLOEXEC), rc;
+  FILE *f = fd >= 0 ? fdopen(dup(fd), "w") : NULL;
+  *fd_out = -1;
+  if (!f) {
+    if (fd >= 0)
+      close(fd);
+    return vs_error_set(VS_EIO, "cannot create the in-memory platform file: %s", strerror(errno));
+  }
+  rc = write_platform(sc, f);
+  if (fclose(f) != 0 || rc != VS_OK) {
+    close(fd);
+    return vs_error_set(VS_EIO, "cannot write the in-memory platform file: %s", strerror(errno));
+  }
+  *fd_out = fd;
   return VS_OK;
 }

@@ -83,9 +83,16 @@ static vs_scenario *load(const char *scenarios, const char *name)
  * storm; 08:00: 2 VMs, 1 on time; 08:10: 2 VMs, 1 on time (VM 3 never ready).
  * Bound: 4 x 632 MB over 10 x 10.9 MB/s = 23.1927 s (the HDDs; the uplink
  * needs 20.224 s, the CPUs 0.45 s). */
-static void validation(const vs_scenario *sc)
+static void validation(const vs_scenario *case_study)
 {
   const double origin = HM(7, 50), d1 = HM(8, 0), d2 = HM(8, 10);
+  /* The case study's hardware with a workload the hand-made schedules
+   * cover exactly (validation counts the workload's VMs they leave out). */
+  vs_scenario local = *case_study, *sc = &local;
+  vs_demand_point four[2] = {{.ready_by_s = d1, .vms = 2}, {.ready_by_s = d2, .vms = 2}};
+  vs_demand_point twenty[1] = {{.ready_by_s = d1, .vms = 20}};
+  local.workload.points = four;
+  local.workload.len = 2;
   vs_schedule_entry entries[4] = {
     {.vm = 0, .host = 0, .disk = 0, .point = 1, .lane = -1, .start_s = origin + 0, .ready_by_s = d2},
     {.vm = 1, .host = 1, .disk = 1, .point = 0, .lane = -1, .start_s = origin + 100, .ready_by_s = d1},
@@ -172,10 +179,22 @@ static void validation(const vs_scenario *sc)
     r20->started_s[i] = 0;
     r20->ready_s[i] = d1 - origin + i;
   }
+  local.workload.points = twenty;
+  local.workload.len = 1;
   CHECK(r20 && vs_validate(sc, &s20, origin, r20, &(vs_capacity){.boot_s = 0}, &v) == VS_OK);
   CHECK(v.late_vms == 19 && v.max_lateness_s == 19 && v.p95_lateness_s == 18);
   CHECK_NEAR(v.ready_fraction, 1.0 / 20, 1e-12);
   vs_validation_clear(&v);
+  /* The same 20 VMs against a workload of 25: the 5 it forgot are late,
+   * in their deadline and class. */
+  twenty[0].vms = 25;
+  CHECK(vs_validate(sc, &s20, origin, r20, &(vs_capacity){.boot_s = 0}, &v) == VS_OK);
+  CHECK(v.missing_vms == 5 && v.late_vms == 19 + 5);
+  CHECK_NEAR(v.ready_fraction, 1.0 / 25, 1e-12);
+  CHECK(v.n_deadlines == 1 && v.deadlines[0].vms == 25 && v.deadlines[0].on_time == 1);
+  CHECK(v.classes[0].vms == 25 && v.classes[0].on_time == 1);
+  vs_validation_clear(&v);
+  twenty[0].vms = 20;
   /* A result of another size is refused. */
   r20->n_vms = 19;
   CHECK(vs_validate(sc, &s20, origin, r20, &(vs_capacity){.boot_s = 0}, &v) == VS_ESIM);

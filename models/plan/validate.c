@@ -12,6 +12,49 @@ static int by_double(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/* One VM into its deadline's row (created on first use). */
+static int deadline_add(vs_validation *v, double by, int on_time)
+{
+  size_t d = 0;
+  while (d < v->n_deadlines && fabs(v->deadlines[d].ready_by_s - by) > 1e-6)
+    d++;
+  if (d == v->n_deadlines) {
+    vs_deadline_report *grown = realloc(v->deadlines, (d + 1) * sizeof(*grown));
+    if (!grown)
+      return vs_error_set(VS_ENOMEM, "out of memory");
+    v->deadlines = grown;
+    v->deadlines[d] = (vs_deadline_report){by, 0, 0};
+    v->n_deadlines++;
+  }
+  v->deadlines[d].vms++;
+  v->deadlines[d].on_time += on_time;
+  return VS_OK;
+}
+
+/* The workload's VMs (ids 0..N-1, in demand order) that the schedule never
+ * powers on: a schedule that forgets desktops is not on time. They count
+ * as late in their deadline and class. */
+static int count_missing(const vs_scenario *sc, const vs_schedule *s, vs_validation *v)
+{
+  size_t total = (size_t)vs_scenario_total_vms(sc), id = 0;
+  unsigned char *seen = calloc(total ? total : 1, 1);
+  int rc = VS_OK;
+  if (!seen)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  for (size_t i = 0; i < s->n; i++)
+    if (s->entries[i].vm >= 0 && (size_t)s->entries[i].vm < total)
+      seen[s->entries[i].vm] = 1;
+  for (size_t p = 0; p < sc->workload.len && rc == VS_OK; p++)
+    for (int k = 0; k < sc->workload.points[p].vms && rc == VS_OK; k++, id++)
+      if (!seen[id]) {
+        v->missing_vms++;
+        v->classes[sc->workload.points[p].cls].vms++;
+        rc = deadline_add(v, sc->workload.points[p].ready_by_s, 0);
+      }
+  free(seen);
+  return rc;
+}
+
 static int deadline_reports(vs_validation *v, const vs_schedule *s, const double *ready_abs)
 {
   for (size_t i = 0; i < s->n; i++) {
@@ -92,7 +135,6 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
   }
   qsort(late, s->n, sizeof(*late), by_double);
   v->p95_lateness_s = s->n ? late[(size_t)ceil(0.95 * (double)s->n) - 1] : 0;
-  v->ready_fraction = s->n ? (double)(s->n - (size_t)v->late_vms) / (double)s->n : 1;
   v->idle_energy_kWh = sc->energy.vm_power_W > 0 ? v->idle_vm_minutes / 60.0 * sc->energy.vm_power_W / 1000.0 : NAN;
   v->peak_concurrency = r->peak_concurrency;
   v->peak_cpu_util = r->peak_cpu_util;
@@ -102,7 +144,11 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
   vs_capacity_physical_bound(sc, r->total_read_B, cpu_f, &v->physical);
   v->storm_free_ratio = v->storm_free.bound_s > 0 ? v->makespan_s / v->storm_free.bound_s : 0;
   v->physical_ratio = v->physical.bound_s > 0 ? v->makespan_s / v->physical.bound_s : 0;
-  rc = deadline_reports(v, s, ready_abs);
+  if ((rc = deadline_reports(v, s, ready_abs)) == VS_OK && (rc = count_missing(sc, s, v)) == VS_OK) {
+    v->late_vms += v->missing_vms;
+    size_t all = s->n + (size_t)v->missing_vms;
+    v->ready_fraction = all ? (double)(all - (size_t)v->late_vms) / (double)all : 1;
+  }
 cleanup:
   free(late);
   free(ready_abs);

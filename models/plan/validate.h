@@ -24,6 +24,7 @@ typedef struct {
   double ready_fraction;
   int late_vms;             /* including not_ready */
   int not_ready;            /* live: never became ready */
+  int missing_vms;          /* VMs of the workload the schedule does not power on (counted late) */
   double max_lateness_s, p95_lateness_s;
   double idle_vm_minutes;   /* powered on and ready before its deadline */
   double powered_vm_minutes;/* from power-on until the user takes it (deadline, or ready if late) */
