@@ -105,6 +105,14 @@ check "a scenario name becomes a safe folder name" \
   test "$(find results/runs -mindepth 1 -maxdepth 1 -type d -name '_._.._evil_name-*' | wc -l)" -eq 1
 check "nothing written outside results/runs" test ! -e ../evil -a ! -e ../../evil
 
+# -- Inputs that are not regular files are refused at once, not waited on.
+mkfifo fifo.yaml
+timeout 10 "$bin" boot fifo.yaml --no-save -q 2>fifo.err >/dev/null
+check "a FIFO as the scenario: exit 2 at once" test $? -eq 2
+check "it says why" grep -q "fifo.yaml: not a regular file" fifo.err
+timeout 10 "$bin" validate "$case" --schedule fifo.yaml --no-save -q 2>/dev/null >/dev/null
+check "a FIFO as the schedule: exit 2 at once" test $? -eq 2
+
 # -- A run too big for this machine is refused before it starts.
 "$bin" boot "$case" --vms 1000000 --no-save -q 2>big.err >/dev/null
 check "1,000,000 VMs at once: exit 2" test $? -eq 2

@@ -2,6 +2,7 @@
 #include "core/fsutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +19,29 @@ static int make_dir(const char *dir)
   if (mkdir(dir, 0777) != 0 && errno != EEXIST)
     return vs_error_set(VS_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
   return VS_OK;
+}
+
+FILE *vs_fs_open_regular(const char *path)
+{
+  struct stat st;
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  FILE *f;
+  if (fd < 0) {
+    vs_error_set(VS_EIO, "%s: cannot read: %s", path, strerror(errno));
+    return NULL;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    vs_error_set(VS_EIO, "%s: not a regular file", path);
+    return NULL;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  if (!(f = fdopen(fd, "rb"))) {
+    close(fd);
+    vs_error_set(VS_ENOMEM, "out of memory");
+  }
+  return f;
 }
 
 int vs_fs_mkdir_p(const char *dir)

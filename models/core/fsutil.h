@@ -14,6 +14,11 @@ int vs_fs_mkdir_parent(const char *path);
  * followed). Best effort: errors are ignored. */
 void vs_fs_remove_tree(const char *dir);
 
+/* Open an input for reading, only if it is a regular file: a FIFO, device
+ * or folder given as input would block or mean nothing. NULL with the
+ * message set ("PATH: cannot read: why" / "PATH: not a regular file"). */
+FILE *vs_fs_open_regular(const char *path);
+
 /* An output file written to a temporary sibling and renamed over its target
  * on commit, so that a failed or interrupted write never leaves a partial
  * file or destroys the old one. A symlink is followed (its target is

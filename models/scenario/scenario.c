@@ -1,6 +1,7 @@
 #include "scenario/scenario.h"
 
 #include "core/error.h"
+#include "core/fsutil.h"
 #include "core/units.h"
 
 #include <yaml.h>
@@ -1203,8 +1204,8 @@ static int read_file(const char *path, char **out, size_t *out_len)
   size_t len = 0, cap = 0, n;
   int error = 0;
 
-  if (!(f = fopen(path, "rb"))) {
-    error = vs_error_set(VS_EIO, "%s: cannot read: %s", path, strerror(errno));
+  if (!(f = vs_fs_open_regular(path))) {
+    error = VS_EIO;
     goto cleanup;
   }
   for (;;) {
