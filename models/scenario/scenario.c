@@ -60,6 +60,10 @@ static const vs_bound bound_factor = {0.0, 100.0, 1, "above 0, at most 100"};
 static const vs_bound bound_power = {0.0, 1e4, 1, "above 0W, at most 10kW"};
 static const vs_bound bound_vm_memory = {16.0 * 1024 * 1024, 1099511627776.0, 0, "from 16MiB to 1TiB"};
 static const vs_bound bound_timeout = {1.0, 86400.0, 0, "from 1s to 1 day"};
+static const vs_bound bound_power_on = {0.0, 3600.0, 0, "from 0s to 1h"};
+static const vs_bound bound_host_power = {0.0, 1e4, 0, "from 0W to 10kW"};
+static const vs_bound bound_vm_draw = {0.0, 1e3, 0, "from 0W to 1kW"};
+static const vs_bound bound_steady_read = {0.0, 1e12, 0, "from 0 to 1TB/s"};
 
 /* Counts. The platform has a route per NAS and host, and every HDD, host
  * and link is a SimGrid resource with its own bookkeeping. */
@@ -71,6 +75,7 @@ static const vs_bound bound_timeout = {1.0, 86400.0, 0, "from 1s to 1 day"};
 #define VS_MAX_HDDS 200000
 #define VS_MAX_READERS 1000000
 #define VS_MAX_VMS 10000000
+#define VS_MAX_SLOTS 100000
 
 typedef int (*vs_section_fn)(vs_loader *ld, yaml_node_t *node, vs_scenario *sc);
 
@@ -468,10 +473,23 @@ static int load_child(vs_section *s, const char *key, int required, vs_section_f
 /* ------------------------------------------------------------------------ */
 /* The schema                                                                */
 
+/* hosts.power: {idle: W, per_vm: W}, for host energy under DPM. */
+static int load_host_power(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"idle", "per_vm", NULL};
+  vs_section s;
+  int error;
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_quantity(&s, "idle", VS_UNIT_POWER, 1, &bound_host_power, &sc->hosts.idle_W)) < 0 ||
+      (error = get_quantity(&s, "per_vm", VS_UNIT_POWER, 0, &bound_vm_draw, &sc->hosts.per_vm_W)) < 0)
+    return error;
+  return 0;
+}
+
 static int load_hosts(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
-  static const char *const keys[] = {"count", "cores", "core_speed", "nic_bw", "nic_latency",
-                                     NULL};
+  static const char *const keys[] = {"count", "cores", "core_speed", "nic_bw", "nic_latency", "vm_slots",
+                                     "power_on", "power", NULL};
   vs_hosts *h = &sc->hosts;
   vs_section s;
   int error;
@@ -481,7 +499,10 @@ static int load_hosts(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
       (error = get_int(&s, "cores", 1, 1, VS_MAX_CORES, &h->cores)) < 0 ||
       (error = get_quantity(&s, "core_speed", VS_UNIT_SPEED, 1, &bound_core_speed, &h->core_fps)) < 0 ||
       (error = get_quantity(&s, "nic_bw", VS_UNIT_BANDWIDTH, 0, &bound_bandwidth, &h->nic_Bps)) < 0 ||
-      (error = get_quantity(&s, "nic_latency", VS_UNIT_DURATION, 0, &bound_latency, &h->nic_latency_s)) < 0)
+      (error = get_quantity(&s, "nic_latency", VS_UNIT_DURATION, 0, &bound_latency, &h->nic_latency_s)) < 0 ||
+      (error = get_int(&s, "vm_slots", 0, 1, VS_MAX_SLOTS, &h->vm_slots)) < 0 ||
+      (error = get_quantity(&s, "power_on", VS_UNIT_DURATION, 0, &bound_power_on, &h->power_on_s)) < 0 ||
+      (error = load_child(&s, "power", 0, load_host_power, sc)) < 0)
     return error;
   return 0;
 }
@@ -620,7 +641,7 @@ static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 static int load_boot_profile(vs_loader *ld, yaml_node_t *node, vs_boot_profile *b, int required)
 {
   static const char *const keys[] = {"read", "cpu_work", "io_cpu_cost", "busy_cpu", "chunks",
-                                     "jitter", "cpu_threads", NULL};
+                                     "jitter", "cpu_threads", "steady_cpu", "steady_read", NULL};
   static const vs_bound jitter = {0.0, 0.5, 0, "from 0 to 0.5"};
   static const vs_bound threads = {1.0, VS_MAX_CPU_THREADS, 0, "from 1 to 16"};
   vs_section s;
@@ -633,7 +654,9 @@ static int load_boot_profile(vs_loader *ld, yaml_node_t *node, vs_boot_profile *
       (error = get_quantity(&s, "busy_cpu", VS_UNIT_SPEED, 0, &bound_busy, &b->busy_cpu_fps)) < 0 ||
       (error = get_int(&s, "chunks", 0, 1, 100000, &b->chunks)) < 0 ||
       (error = get_quantity(&s, "jitter", VS_UNIT_FRACTION, 0, &jitter, &b->jitter)) < 0 ||
-      (error = get_quantity(&s, "cpu_threads", VS_UNIT_REAL, 0, &threads, &b->cpu_threads)) < 0)
+      (error = get_quantity(&s, "cpu_threads", VS_UNIT_REAL, 0, &threads, &b->cpu_threads)) < 0 ||
+      (error = get_quantity(&s, "steady_cpu", VS_UNIT_SPEED, 0, &bound_busy, &b->steady_cpu_fps)) < 0 ||
+      (error = get_quantity(&s, "steady_read", VS_UNIT_BANDWIDTH, 0, &bound_steady_read, &b->steady_read_Bps)) < 0)
     return error;
   return 0;
 }
@@ -799,7 +822,7 @@ static int load_forecast(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 static int load_class(vs_loader *ld, yaml_node_t *node, vs_scenario *sc, int cls, int by_share,
                       long long *total)
 {
-  static const char *const keys[] = {"name", "image", "vms", "ready_by", "demand", "share", "boot", NULL};
+  static const char *const keys[] = {"name", "image", "vms", "ready_by", "demand", "share", "boot", "priority", NULL};
   static const vs_bound share = {0.0, 1.0, 1, "above 0 and at most 100%"};
   vs_vm_class *c = &sc->classes[cls];
   vs_section s;
@@ -820,6 +843,8 @@ static int load_class(vs_loader *ld, yaml_node_t *node, vs_scenario *sc, int cls
                   vs_quote(c->name, q, sizeof(q)), sc->classes[i].line);
   if (!c->image && !(c->image = strdup(c->name)))
     return no_memory();
+  if ((error = get_int(&s, "priority", 0, 0, 100, &c->priority)) < 0)
+    return error;
   if (section_value(&s, "boot")) {
     size_t old = path_push(ld, "boot");
     error = load_boot_profile(ld, section_value(&s, "boot"), &c->boot, 0);
@@ -927,6 +952,22 @@ static int load_workload(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   return 0;
 }
 
+static int load_dpm(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"enabled", "min_hosts_on", NULL};
+  static const char *const booleans[] = {"false", "true", NULL};
+  vs_section s;
+  int enabled = 0, error;
+  if ((error = section_open(&s, ld, node, keys)) < 0 || (error = get_enum(&s, "enabled", 1, booleans, &enabled)) < 0 ||
+      (error = get_int(&s, "min_hosts_on", 0, 1, sc->hosts.count, &sc->dpm.min_hosts_on)) < 0)
+    return error;
+  sc->dpm.enabled = enabled;
+  if (enabled && sc->hosts.power_on_s <= 0)
+    return fail(ld, section_value(&s, "enabled"), "enabled",
+                "DPM needs to know how long a host takes to come up (expected hosts.power_on)");
+  return 0;
+}
+
 static int load_energy(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
   static const char *const keys[] = {"vm_power", NULL};
@@ -1013,7 +1054,7 @@ static int load_real(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
 {
   static const char *const keys[] = {"name", "description", "seed", "hosts", "storage", "hdd",
-                                     "boot", "storm", "workload", "energy", "real", NULL};
+                                     "boot", "storm", "workload", "energy", "dpm", "real", NULL};
   vs_section s;
   long seed = (long)sc->seed;
   int error;
@@ -1032,6 +1073,7 @@ static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
       (error = load_child(&s, "storm", 0, load_storm, sc)) < 0 ||
       (error = load_child(&s, "workload", 0, load_workload, sc)) < 0 ||
       (error = load_child(&s, "energy", 0, load_energy, sc)) < 0 ||
+      (error = load_child(&s, "dpm", 0, load_dpm, sc)) < 0 ||
       (error = load_child(&s, "real", 0, load_real, sc)) < 0)
     return error;
   return 0;
@@ -1065,6 +1107,7 @@ static void set_defaults(vs_scenario *sc)
   sc->storage.placement = VS_PLACE_SPREAD;
   sc->storage.vms_per_hdd = 0;
   sc->boot.chunks = 64;
+  sc->dpm.min_hosts_on = 1;
   sc->boot.cpu_threads = 1;
   sc->storm.max_slowdown = 1.2;
   sc->storm.cpu_window_s = 5.0;

@@ -28,6 +28,10 @@ typedef struct {
   double core_fps;    /* flops/s per core */
   double nic_Bps;        /* bytes/s, each host's storage-network port (default 10Gbps) */
   double nic_latency_s;   /* s (default 50us) */
+  int vm_slots;         /* desktops a host can run (HA admission, DPM consolidation); 0 = no limit */
+  double power_on_s;    /* a powered-off host's boot time (DPM); 0 = hosts are always on */
+  double idle_W;        /* a powered-on host's draw; 0 = not given */
+  double per_vm_W;      /* added per running desktop */
 } vs_hosts;
 
 typedef struct {
@@ -56,6 +60,8 @@ typedef struct {
   double cpu_threads;     /* host cores a booting VM keeps busy at once: its working vCPUs and
                              QEMU's I/O thread, fractions allowed (1..VS_MAX_CPU_THREADS, default 1) */
   double jitter;          /* 0..0.5: per-VM spread of read_bytes/cpu_work (default 0) */
+  double steady_cpu_fps;  /* a running desktop's steady CPU use, flops/s (failover: survivors are busy) */
+  double steady_read_Bps; /* a running desktop's steady reads from its image, bytes/s */
 } vs_boot_profile;
 
 typedef struct {
@@ -79,6 +85,7 @@ typedef struct {
   char *image;            /* its golden image (default: the class name) */
   vs_boot_profile boot;   /* the scenario's boot section with the class's overrides */
   double share;           /* of the workload's demand, 0..1 (classes given by share); 0 otherwise */
+  int priority;           /* HA restart order: higher first (0..100, default 0) */
   int line;
 } vs_vm_class;
 
@@ -101,6 +108,12 @@ typedef struct {
 typedef struct {
   double vm_power_W;        /* W drawn by a powered-on, unused desktop; 0 = not given */
 } vs_energy;
+
+/* Distributed power management: hosts are off until a schedule needs them. */
+typedef struct {
+  int enabled;
+  int min_hosts_on;         /* hosts kept on whatever the demand (default 1) */
+} vs_dpm;
 
 /* Settings of the live backend (real/), ignored by the simulator. */
 typedef enum { VS_DISK_LINKED_CLONE, VS_DISK_FULL_COPY } vs_disk_mode;
@@ -132,6 +145,7 @@ typedef struct vs_scenario {
   vs_storm_policy storm;
   vs_workload workload;
   vs_energy energy;
+  vs_dpm dpm;
   vs_real_config real;
   vs_vm_class *classes;   /* at least one */
   size_t n_classes;
