@@ -116,6 +116,7 @@ static void print_text(void *payload)
   printf("\nrecommended schedule:\n");
   vs_text_schedule(stdout, sc, a->runs[0].sched, &a->cap, 0);
   vs_text_shortfalls(stdout, sc, a->runs[0].sched);
+  vs_text_dpm(stdout, sc, a->runs[0].sched);
   vs_text_validation(stdout, sc, &a->runs[0].v);
   vs_text_policy_table(stdout, compared, v, N_COMPARED);
 }

@@ -146,6 +146,7 @@ static void text(void *payload)
   sched_args *a = payload;
   vs_text_schedule(stdout, a->sc, a->run.sched, &a->cap, a->full);
   vs_text_shortfalls(stdout, a->sc, a->run.sched);
+  vs_text_dpm(stdout, a->sc, a->run.sched);
   if (a->run.result && (a->validate || a->csv_in))
     vs_text_validation(stdout, a->sc, &a->run.v);
   if (a->run.result && a->repeat.n > 1) {
@@ -248,7 +249,9 @@ cleanup:
   if (rc != VS_OK)
     exit_code = vs_cli_fail(rc);
   else
-    exit_code = a.run.sched->n_shortfalls || (a.run.result && a.run.v.late_vms) ? VS_EXIT_FAIL : VS_EXIT_OK;
+    exit_code = a.run.sched->n_shortfalls || a.run.sched->dpm.late_hosts || (a.run.result && a.run.v.late_vms)
+                    ? VS_EXIT_FAIL
+                    : VS_EXIT_OK;
   vs_schedule_free(a.given);
   vs_study_schedule_clear(&a.run);
   vs_study_threshold_clear(&a.threshold);

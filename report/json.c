@@ -130,7 +130,30 @@ cJSON *vs_json_schedule(const vs_scenario *sc, const vs_schedule *s, const vs_ca
     cJSON_AddNumberToObject(c, "lanes", s->lanes);
   if (s->lanes && cap->lanes_slowdown > 0)
     cJSON_AddNumberToObject(c, "lanes_slowdown", cap->lanes_slowdown);
-  cJSON_AddBoolToObject(o, "feasible", s->n_shortfalls == 0);
+  cJSON_AddBoolToObject(o, "feasible", s->n_shortfalls == 0 && s->dpm.late_hosts == 0);
+  if (s->dpm.hosts) {
+    cJSON *hosts = cJSON_AddArrayToObject(o, "hosts");
+    for (int h = 0; h < s->dpm.n_hosts; h++) {
+      if (isinf(s->dpm.hosts[h].power_on_s))
+        continue;
+      char name[32];
+      cJSON *j = cJSON_CreateObject();
+      cJSON_AddStringToObject(j, "host", vs_placement_host_name(h, name, sizeof(name)));
+      cJSON_AddStringToObject(j, "power_on", vs_clock_format(s->dpm.hosts[h].power_on_s, buf, sizeof(buf)));
+      cJSON_AddNumberToObject(j, "vms", s->dpm.hosts[h].vms);
+      cJSON_AddItemToArray(hosts, j);
+    }
+    cJSON_AddNumberToObject(o, "hosts_late", s->dpm.late_hosts);
+    cJSON_AddNumberToObject(o, "host_hours", s->dpm.host_hours);
+    cJSON_AddNumberToObject(o, "host_hours_all_on", s->dpm.host_hours_all_on);
+    if (isnan(s->dpm.energy_kWh)) {
+      cJSON_AddNullToObject(o, "host_energy_kWh");
+      cJSON_AddNullToObject(o, "host_energy_all_on_kWh");
+    } else {
+      cJSON_AddNumberToObject(o, "host_energy_kWh", s->dpm.energy_kWh);
+      cJSON_AddNumberToObject(o, "host_energy_all_on_kWh", s->dpm.energy_all_on_kWh);
+    }
+  }
   if (s->n_shortfalls) {
     cJSON *sf = cJSON_AddArrayToObject(o, "shortfalls");
     for (size_t i = 0; i < s->n_shortfalls; i++) {

@@ -187,6 +187,33 @@ void vs_text_shortfalls(FILE *out, const vs_scenario *sc, const vs_schedule *s)
                  "more HDDs, or uplink bandwidth where it binds)\n",
             vs_clock_format(sc->workload.earliest_start_s, c, sizeof(c)), s->extra_lanes, s->lanes + s->extra_lanes,
             s->lanes);
+  const vs_dpm_plan *d = &s->dpm;
+  for (int h = 0; d->hosts && h < d->n_hosts; h++)
+    if (!isinf(d->hosts[h].power_on_s) && d->hosts[h].power_on_s < d->window_start_s - 1e-6) {
+      char name[32];
+      fprintf(out, "INFEASIBLE: %s would have to be powered on at %s, before earliest_start %s (hosts.power_on %.0f s)\n",
+              vs_placement_host_name(h, name, sizeof(name)), vs_clock_format(d->hosts[h].power_on_s, a, sizeof(a)),
+              vs_clock_format(d->window_start_s, b, sizeof(b)), sc->hosts.power_on_s);
+    }
+}
+
+void vs_text_dpm(FILE *out, const vs_scenario *sc, const vs_schedule *s)
+{
+  const vs_dpm_plan *d = &s->dpm;
+  char a[32], name[32];
+  if (!d->hosts)
+    return;
+  fprintf(out, "power management (DPM): %d of %d hosts used, powered on %.0f s before their first desktop:\n ",
+          d->hosts_used, d->n_hosts, sc->hosts.power_on_s);
+  for (int h = 0; h < d->n_hosts; h++)
+    if (!isinf(d->hosts[h].power_on_s))
+      fprintf(out, " %s %s (%d)", vs_placement_host_name(h, name, sizeof(name)),
+              vs_clock_format(d->hosts[h].power_on_s, a, sizeof(a)), d->hosts[h].vms);
+  fprintf(out, "\n  host-hours %.1f (all hosts on from %s: %.1f)", d->host_hours,
+          vs_clock_format(d->window_start_s, a, sizeof(a)), d->host_hours_all_on);
+  if (!isnan(d->energy_kWh))
+    fprintf(out, "; host energy %.1f kWh (all on: %.1f kWh)", d->energy_kWh, d->energy_all_on_kWh);
+  fprintf(out, "\n");
 }
 
 void vs_text_validation(FILE *out, const vs_scenario *sc, const vs_validation *v)

@@ -23,6 +23,8 @@ void vs_text_threshold(FILE *out, const vs_scenario *sc, const vs_study_threshol
 void vs_text_schedule(FILE *out, const vs_scenario *sc, const vs_schedule *s, const vs_capacity *cap, int full);
 /* Deadlines the hardware cannot meet, in words; nothing when feasible. */
 void vs_text_shortfalls(FILE *out, const vs_scenario *sc, const vs_schedule *s);
+/* With DPM: hosts used, when each is powered on, host-hours and energy. */
+void vs_text_dpm(FILE *out, const vs_scenario *sc, const vs_schedule *s);
 void vs_text_validation(FILE *out, const vs_scenario *sc, const vs_validation *v);
 /* Policies side by side. */
 void vs_text_policy_table(FILE *out, const char *const *names, const vs_validation *const *v, size_t n);

@@ -48,6 +48,7 @@
 #include <simgrid/plugins/load.h>
 #include <simgrid/semaphore.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/units.h"
@@ -73,6 +74,7 @@ typedef struct {
   int readers;
   double inv_inflation_sum; /* sum over active reads of 1/inflation */
   double useful_bytes;      /* integrated up to last_t */
+  double wait_integral;     /* of readers / factor(readers): how long one stream's read takes, relative */
   double last_t;
 } sim_hdd;
 
@@ -109,6 +111,7 @@ struct sim_experiment {
   double t0;
   vs_boot_limits limits;
   sg_sem_t slots; /* max_concurrent power-ons, or NULL */
+  sg_sem_t *disk_slots; /* per disk, max_per_disk boots at once; NULL: no limit */
   int booting, ready, launched, peak_booting;
   double wall0;                    /* wall clock at its start */
   double read_B, disks_read0_B;    /* bytes its boots read; read by the disks before it */
@@ -135,8 +138,10 @@ struct vs_sim {
 static void hdd_advance(const vs_sim *sim, sim_hdd *d)
 {
   double now = simgrid_get_clock();
-  if (d->readers > 0)
+  if (d->readers > 0) {
     d->useful_bytes += (now - d->last_t) * sim->hdd_peak_bw * d->inv_inflation_sum / d->readers;
+    d->wait_integral += (now - d->last_t) * d->readers / vs_scenario_hdd_factor(&sim->sc->hdd, d->readers);
+  }
   d->last_t = now;
 }
 
@@ -355,6 +360,10 @@ static void vm_boot(int argc, char **argv)
   sim_experiment *e = vm->e;
   boot_pipe p = {.n = n_chunks(vm), .have = -1, .to_send = -1, .asked = 1};
 
+  /* Powered on, it waits its turn on its disk (the VM counts as started
+   * when its boot can begin). */
+  if (e->disk_slots)
+    sg_sem_acquire(e->disk_slots[vm->req.disk]);
   vm->started_s = simgrid_get_clock() - e->t0;
   if (++e->booting > e->peak_booting)
     e->peak_booting = e->booting;
@@ -363,6 +372,8 @@ static void vm_boot(int argc, char **argv)
   vm->ready_s = simgrid_get_clock() - e->t0;
   e->booting--;
   e->ready++;
+  if (e->disk_slots)
+    sg_sem_release(e->disk_slots[vm->req.disk]);
   if (e->slots)
     sg_sem_release(e->slots);
 }
@@ -669,6 +680,116 @@ static vs_boot_result *make_result(vs_sim *sim, const sim_experiment *e, const v
   return r;
 }
 
+/* ---- the running desktops' steady load beside an experiment ---- */
+
+/* Each stream wants a steady rate for the whole experiment: an exec that
+ * never ends on its own (it holds work for a billion seconds at its rate,
+ * small enough that what it got is still exact in a double), cancelled when
+ * the boots are done. On a host, as many execs as cores the load needs; on
+ * an HDD, one more interleaved reader. */
+#define BG_HORIZON_S 1e9
+
+typedef struct {
+  sg_exec_t exec;
+  double want, work; /* rate it is bounded at, work it was given */
+  double cap;        /* CPU: its cap in the host's accounting */
+  double inflation;  /* disk: its seek inflation */
+  double wait0;      /* disk: its wait_integral when the stream started */
+  int host, disk;    /* which resource (-1: not that kind) */
+} bg_stream;
+
+typedef struct {
+  bg_stream *s;
+  size_t n, cap;
+  double t0;
+} background;
+
+static bg_stream *bg_add(background *bg)
+{
+  if (vs_array_reserve(&bg->s, &bg->cap, bg->n + 1, sizeof(*bg->s)) != VS_OK)
+    return NULL;
+  memset(&bg->s[bg->n], 0, sizeof(*bg->s));
+  return &bg->s[bg->n++];
+}
+
+static sg_exec_t bg_exec(sg_host_t on, double rate, double *work)
+{
+  *work = rate * BG_HORIZON_S;
+  sg_exec_t x = sg_actor_exec_init(*work);
+  sg_exec_set_host(x, on);
+  sg_exec_set_bound(x, rate);
+  sg_exec_start(x);
+  return x;
+}
+
+static int background_start(vs_sim *sim, const vs_boot_background *load, background *bg)
+{
+  const vs_scenario *sc = sim->sc;
+  memset(bg, 0, sizeof(*bg));
+  bg->t0 = simgrid_get_clock();
+  if (!load)
+    return VS_OK;
+  for (int h = 0; load->host_cpu_fps && h < sc->hosts.count; h++) {
+    double want = load->host_cpu_fps[h];
+    int k = want > 0 ? (int)ceil(want / sc->hosts.core_fps - 1e-9) : 0;
+    for (int i = 0; i < k; i++) {
+      bg_stream *s = bg_add(bg);
+      if (!s)
+        return vs_error_set(VS_ENOMEM, "out of memory");
+      s->host = h, s->disk = -1, s->want = want / k, s->cap = s->want;
+      s->exec = bg_exec(sim->hosts[h], s->want, &s->work);
+      cpu_change(sim, h, +1, s->cap);
+    }
+  }
+  for (int d = 0; load->disk_read_Bps && d < sim->n_disks; d++) {
+    if (load->disk_read_Bps[d] <= 0)
+      continue;
+    bg_stream *s = bg_add(bg);
+    if (!s)
+      return vs_error_set(VS_ENOMEM, "out of memory");
+    sim_hdd *hdd = &sim->disks[d];
+    hdd_advance(sim, hdd);
+    hdd->readers++;
+    s->inflation = sim->hdd_peak_bw / (sc->hdd.read_Bps * vs_scenario_hdd_factor(&sc->hdd, hdd->readers));
+    hdd->inv_inflation_sum += 1.0 / s->inflation;
+    s->host = -1, s->disk = d, s->want = load->disk_read_Bps[d] * s->inflation; /* in disk time */
+    s->wait0 = hdd->wait_integral;
+    s->exec = bg_exec(hdd->disk, s->want, &s->work);
+  }
+  return VS_OK;
+}
+
+/* What each stream got against what it wanted; then they stop. */
+static void background_stop(vs_sim *sim, background *bg, vs_boot_result *r)
+{
+  double span = simgrid_get_clock() - bg->t0;
+  for (size_t i = 0; i < bg->n; i++) {
+    bg_stream *s = &bg->s[i];
+    double got = s->work - sg_exec_get_remaining(s->exec), slowdown = got > 0 ? s->want * span / got : 1.0;
+    if (s->disk >= 0 && span > 0) {
+      /* A steady reader's reads wait on every stream the HDD interleaves:
+       * on average over the experiment, how much longer than when it read
+       * alone (what a desktop notices), or how far short of its rate it
+       * fell, whichever is worse. */
+      sim_hdd *hdd = &sim->disks[s->disk];
+      hdd_advance(sim, hdd);
+      double waits = (hdd->wait_integral - s->wait0) / span * vs_scenario_hdd_factor(&sim->sc->hdd, 1);
+      slowdown = fmax(slowdown, waits);
+    }
+    if (r && span > 0) {
+      double *worst = s->host >= 0 ? &r->background_cpu_slowdown : &r->background_read_slowdown;
+      *worst = fmax(*worst, fmax(1.0, slowdown));
+    }
+    sg_exec_cancel(s->exec);
+    if (s->host >= 0)
+      cpu_change(sim, s->host, -1, s->cap);
+    else
+      hdd_read_end(sim, &sim->disks[s->disk], s->inflation);
+  }
+  free(bg->s);
+  memset(bg, 0, sizeof(*bg));
+}
+
 /* ---- memory, before an experiment starts ---- */
 
 /* What a booting VM costs while it boots (its actor's stack and SimGrid's
@@ -721,6 +842,7 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
   size_t per_sample_B = sizeof(vs_sample) + sizeof(double) * (size_t)(sim->sc->hosts.count + sim->n_disks + sim->n_links);
   /* At most 2^17 samples (36 hours of activity at 1 s), fewer for a big
    * site; even, so that pairs merge. */
+  background bg = {0};
   series s = {.every_s = 1.0,
               .max_n = (size_t)fmin(SERIES_MAX_SAMPLES, fmax(64, SERIES_BUDGET_B / (double)per_sample_B)) & ~(size_t)1};
   int rc = VS_OK;
@@ -729,6 +851,14 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
     e.limits = *limits;
   if (e.limits.max_concurrent > 0)
     e.slots = sg_sem_init(e.limits.max_concurrent);
+  if (e.limits.max_per_disk > 0) {
+    if (!(e.disk_slots = calloc((size_t)sim->n_disks, sizeof(*e.disk_slots)))) {
+      rc = vs_error_set(VS_ENOMEM, "out of memory");
+      goto cleanup;
+    }
+    for (int d = 0; d < sim->n_disks; d++)
+      e.disk_slots[d] = sg_sem_init(e.limits.max_per_disk);
+  }
   e.vms = calloc(n ? n : 1, sizeof(*e.vms));
   e.order = calloc(n ? n : 1, sizeof(*e.order));
   if (!e.vms || !e.order) {
@@ -751,7 +881,8 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
     e.order[i] = i;
   }
   qsort_r(e.order, n, sizeof(*e.order), by_start, e.vms);
-  if ((rc = check_memory(sim, &e, &s, per_sample_B)) != VS_OK)
+  if ((rc = check_memory(sim, &e, &s, per_sample_B)) != VS_OK ||
+      (rc = background_start(sim, b->background, &bg)) != VS_OK)
     goto cleanup;
 
   if (n > 0) {
@@ -763,12 +894,16 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
     rc = vs_error_set(VS_ENOMEM, "out of memory for %zu VMs", n);
 
 cleanup:
+  background_stop(sim, &bg, rc == VS_OK ? *out : NULL);
   free(s.rows);
   free(s.host_util);
   free(s.disk_MBps);
   free(s.link_MBps);
   if (e.slots)
     sg_sem_destroy(e.slots);
+  for (int d = 0; e.disk_slots && d < sim->n_disks; d++)
+    sg_sem_destroy(e.disk_slots[d]);
+  free(e.disk_slots);
   free(e.vms);
   free(e.order);
   return rc;

@@ -14,6 +14,8 @@ int vs_backend_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
   *out = NULL;
   if ((rc = vs_boot_plan_check(b->sc, plan, n)) != VS_OK)
     return rc;
+  if (b->background && strcmp(b->name, "simgrid") != 0)
+    return vs_error_set(VS_EINPUT, "%s: a background load of running desktops is simulated only", b->name);
   return b->boot(b, plan, n, limits, out);
 }
 

@@ -28,8 +28,10 @@ typedef struct {
 typedef struct {
   int max_concurrent;  /* at most this many booting at once; 0 = no limit */
   double min_gap_s;    /* at least this long between two power-ons; 0 = none */
+  int max_per_disk;    /* at most this many booting from one disk at once (HA's throttled
+                        * restarts; the simulator only); 0 = no limit */
 } vs_boot_limits;
-#define VS_BOOT_LIMITS_INIT {.max_concurrent = 0, .min_gap_s = 0.0}
+#define VS_BOOT_LIMITS_INIT {.max_concurrent = 0, .min_gap_s = 0.0, .max_per_disk = 0}
 
 /* Once per second of the experiment. */
 typedef struct {
@@ -71,6 +73,9 @@ typedef struct {
   double total_read_B;     /* read by all boots */
   int disks_used;
   double host_overhead_cpu_util, peak_host_overhead_cpu_util; /* live: mean and peak */
+  /* With a background load: how much slower it ran than it wanted over the
+   * experiment (wanted / got), the worst host and the worst disk; 1 = unhurt. */
+  double background_cpu_slowdown, background_read_slowdown;
 
   /* Series: one row per sample; per-resource series row-major [sample][resource]. */
   size_t n_samples;
@@ -103,6 +108,14 @@ typedef struct {
 } vs_boot_variation;
 #define VS_BOOT_VARIATION_INIT {.seeded = 0, .seed = 0, .repeat = 0}
 
+/* Load that runs beside an experiment's boots: the desktops already running
+ * when HA restarts a failed host's VMs. Each resource wants a steady rate
+ * for the whole experiment; what it gets is reported in the result. */
+typedef struct {
+  const double *host_cpu_fps;  /* per host, flops/s; NULL: none */
+  const double *disk_read_Bps; /* per disk (global index), bytes/s; NULL: none */
+} vs_boot_background;
+
 typedef struct vs_backend vs_backend;
 struct vs_backend {
   const char *name;            /* "simgrid" or "libvirt" */
@@ -112,6 +125,7 @@ struct vs_backend {
   int (*boot)(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_boot_limits *limits,
               vs_boot_result **out);
   vs_boot_variation variation;  /* set by the caller before an experiment */
+  const vs_boot_background *background; /* set by the caller; NULL: idle hardware (the simulator only) */
   vs_boot_progress_fn progress; /* set by the caller; may be NULL */
   void *progress_ctx;
   void *impl;

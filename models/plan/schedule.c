@@ -240,6 +240,10 @@ static int finish(vs_schedule *s, const vs_scenario *sc)
   int rc = find_shortfalls(s, sc);
   quantize(s);
   qsort(s->entries, s->n, sizeof(*s->entries), by_start);
+  /* Hosts off until needed: the desktops move onto as few hosts as their
+   * slots allow, in start order (storage stays where the plan put it). */
+  if (rc == VS_OK && sc->dpm.enabled)
+    rc = vs_dpm_apply(s, sc, &s->dpm);
   return rc;
 }
 
@@ -310,6 +314,7 @@ void vs_schedule_free(vs_schedule *s)
     return;
   free(s->entries);
   free(s->shortfalls);
+  vs_dpm_plan_clear(&s->dpm);
   free(s);
 }
 
@@ -322,7 +327,10 @@ int vs_schedule_copy(const vs_schedule *s, vs_schedule **out)
   *c = *s;
   c->entries = malloc((s->n ? s->n : 1) * sizeof(*c->entries));
   c->shortfalls = malloc((s->n_shortfalls ? s->n_shortfalls : 1) * sizeof(*c->shortfalls));
-  if (!c->entries || !c->shortfalls) {
+  c->dpm.hosts = s->dpm.hosts ? malloc((size_t)s->dpm.n_hosts * sizeof(*c->dpm.hosts)) : NULL;
+  if (c->dpm.hosts)
+    memcpy(c->dpm.hosts, s->dpm.hosts, (size_t)s->dpm.n_hosts * sizeof(*c->dpm.hosts));
+  if (!c->entries || !c->shortfalls || (s->dpm.hosts && !c->dpm.hosts)) {
     vs_schedule_free(c);
     return vs_error_set(VS_ENOMEM, "out of memory");
   }

@@ -9,6 +9,7 @@
 
 #include "backend/backend.h"
 #include "plan/capacity.h"
+#include "plan/dpm.h"
 #include "plan/policy.h"
 #include "scenario/scenario.h"
 
@@ -29,7 +30,7 @@ typedef struct {
   double needed_start_s; /* the start time that would make it feasible */
 } vs_schedule_shortfall;
 
-typedef struct {
+typedef struct vs_schedule {
   vs_policy policy;
   vs_schedule_entry *entries; /* sorted by start */
   size_t n;
@@ -39,6 +40,7 @@ typedef struct {
   vs_schedule_shortfall *shortfalls;
   size_t n_shortfalls;
   int extra_lanes;         /* concurrent boots to add to meet every deadline (jit; 0 if feasible) */
+  vs_dpm_plan dpm;         /* with dpm.enabled: which hosts, powered on when (else all zero) */
 } vs_schedule;
 
 /* Build a schedule for the scenario's workload. */
