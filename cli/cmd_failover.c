@@ -69,13 +69,9 @@ static void help(FILE *out)
 static int study(vs_backend *b, void *payload)
 {
   failover_args *a = payload;
-  vs_threshold_options topts = VS_THRESHOLD_OPTIONS_INIT;
   int rc;
-  vs_cli_progress_phase(a->progress, "measuring the hardware (threshold search)");
-  vs_threshold_progress(&topts, a->progress);
-  if ((rc = vs_study_threshold_run(&a->threshold, b, &topts, NULL)) != VS_OK)
+  if ((rc = vs_cli_measure_capacity(b, a->progress, &a->threshold, &a->cap)) != VS_OK)
     return rc;
-  vs_study_threshold_capacity(&a->threshold, &a->cap);
   vs_cli_progress_phase(a->progress, "restarts after the failure");
   return vs_study_failover_run_all(&a->study, b, &a->cap, &a->f, a->policies, a->n_policies);
 }

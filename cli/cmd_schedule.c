@@ -83,13 +83,9 @@ static void validate_help(FILE *out)
 static int study(vs_backend *b, void *payload)
 {
   sched_args *a = payload;
-  vs_threshold_options topts = VS_THRESHOLD_OPTIONS_INIT;
   int rc;
-  vs_cli_progress_phase(a->progress, "measuring the hardware (threshold search)");
-  vs_threshold_progress(&topts, a->progress);
-  if ((rc = vs_study_threshold_run(&a->threshold, b, &topts, NULL)) != VS_OK)
+  if ((rc = vs_cli_measure_capacity(b, a->progress, &a->threshold, &a->cap)) != VS_OK)
     return rc;
-  vs_study_threshold_capacity(&a->threshold, &a->cap);
   vs_cli_progress_phase(a->progress, "schedule");
   if (a->given) {
     rc = vs_study_schedule_given(&a->run, b, &a->cap, a->given);

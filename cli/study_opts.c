@@ -73,3 +73,14 @@ void vs_threshold_progress(vs_threshold_options *t, vs_cli_progress *p)
   t->on_step = on_step;
   t->on_step_ctx = p;
 }
+
+int vs_cli_measure_capacity(vs_backend *b, vs_cli_progress *p, vs_study_threshold *t, vs_capacity *cap)
+{
+  vs_threshold_options topts = VS_THRESHOLD_OPTIONS_INIT;
+  int rc;
+  vs_cli_progress_phase(p, "measuring the hardware (threshold search)");
+  vs_threshold_progress(&topts, p);
+  if ((rc = vs_study_threshold_run(t, b, &topts, NULL)) == VS_OK)
+    vs_study_threshold_capacity(t, cap);
+  return rc;
+}

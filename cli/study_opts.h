@@ -5,6 +5,7 @@
 #define VS_CLI_STUDY_OPTS_H
 
 #include "cli.h"
+#include "study/threshold.h"
 #include "plan/threshold.h"
 #include "study/repeat.h"
 
@@ -23,6 +24,9 @@ typedef struct {
 int vs_study_option(void *study_opts, int opt, const char *arg);
 /* Report each simulated step on the progress line. */
 void vs_threshold_progress(vs_threshold_options *t, vs_cli_progress *p);
+/* What schedules and restarts are planned on: a threshold search of the idle
+ * hardware (progress shown), and the capacity it measured. */
+int vs_cli_measure_capacity(vs_backend *b, vs_cli_progress *p, vs_study_threshold *t, vs_capacity *cap);
 
 /* Help lines for the repeat options. */
 #define VS_REPEAT_HELP                                                                                 \

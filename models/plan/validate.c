@@ -58,29 +58,22 @@ static int count_missing(const vs_scenario *sc, const vs_schedule *s, vs_validat
 static int deadline_reports(vs_validation *v, const vs_schedule *s, const double *ready_abs)
 {
   for (size_t i = 0; i < s->n; i++) {
-    double by = s->entries[i].ready_by_s;
-    size_t d = 0;
-    while (d < v->n_deadlines && fabs(v->deadlines[d].ready_by_s - by) > 1e-6)
-      d++;
-    if (d == v->n_deadlines) {
-      vs_deadline_report *grown = realloc(v->deadlines, (d + 1) * sizeof(*grown));
-      if (!grown)
-        return vs_error_set(VS_ENOMEM, "out of memory");
-      v->deadlines = grown;
-      v->deadlines[d] = (vs_deadline_report){by, 0, 0};
-      v->n_deadlines++;
-    }
-    v->deadlines[d].vms++;
-    v->deadlines[d].on_time += ready_abs[i] <= by + 1e-6;
+    int rc = deadline_add(v, s->entries[i].ready_by_s, ready_abs[i] <= s->entries[i].ready_by_s + 1e-6);
+    if (rc != VS_OK)
+      return rc;
   }
-  /* A handful of deadlines: insertion sort keeps it simple. */
+  return VS_OK;
+}
+
+/* A handful of deadlines: insertion sort keeps it simple. */
+static void sort_deadlines(vs_validation *v)
+{
   for (size_t a = 1; a < v->n_deadlines; a++)
     for (size_t b = a; b > 0 && v->deadlines[b].ready_by_s < v->deadlines[b - 1].ready_by_s; b--) {
       vs_deadline_report t = v->deadlines[b];
       v->deadlines[b] = v->deadlines[b - 1];
       v->deadlines[b - 1] = t;
     }
-  return VS_OK;
 }
 
 int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, const vs_boot_result *r,
@@ -145,6 +138,7 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
   v->storm_free_ratio = v->storm_free.bound_s > 0 ? v->makespan_s / v->storm_free.bound_s : 0;
   v->physical_ratio = v->physical.bound_s > 0 ? v->makespan_s / v->physical.bound_s : 0;
   if ((rc = deadline_reports(v, s, ready_abs)) == VS_OK && (rc = count_missing(sc, s, v)) == VS_OK) {
+    sort_deadlines(v);
     v->late_vms += v->missing_vms;
     size_t all = s->n + (size_t)v->missing_vms;
     v->ready_fraction = all ? (double)(all - (size_t)v->late_vms) / (double)all : 1;
