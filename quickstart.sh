@@ -5,13 +5,14 @@
 #   ./quickstart.sh run [ARGS]   install what is missing, build, and run the main
 #                                job (vdistorm run) on the bundled default scenario
 #   ./quickstart.sh test         install what is missing, build, and run the whole
-#                                test suite, then again under ASan + UBSan
+#                                test suite, then again under ASan + UBSan, then
+#                                each libFuzzer target for 30 s (docs/FUZZING.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libsimgrid-dev libyaml-dev libcjson-dev libxgboost-dev libicu-dev
   libvirt-dev libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils busybox-static
-  linux-image-cloud-amd64 cpio kmod procps gnuplot-nox time)
+  linux-image-cloud-amd64 cpio kmod procps gnuplot-nox time clang libclang-rt-14-dev)
 
 install_missing() {
   local missing=() p
@@ -56,6 +57,13 @@ test)
   echo "quickstart: the same tests under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
   build build-asan -DVS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$(nproc)")
+  # The fuzzers stay in CI: each reader gets a short, fixed run on a scratch
+  # copy of its seed corpus and fixtures. Only the fuzz targets are built with
+  # clang (libclang-rt-14-dev has libFuzzer; clang-14 only recommends it).
+  echo "quickstart: the fuzz targets, 30 s each (libFuzzer + ASan + UBSan)" >&2
+  cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DVS_FUZZ=ON >/dev/null
+  cmake --build build-fuzz -j"$(nproc)" --target fuzzers
+  fuzz/run.sh build-fuzz 30
   ;;
 *)
   echo "usage: ./quickstart.sh run [ARGS] | test" >&2

@@ -14,8 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <xgboost/c_api.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "core/units.h"
@@ -34,24 +36,37 @@ struct vs_forecast_model {
 
 /* XGBoost's last error as one line. Its messages read "[12:00:00]
  * ./src/file.cc:123: what went wrong" and go on with a stack trace: only
- * what went wrong is kept, as "PATH: WHAT (xgboost: ...)" for a file. */
-static int xgb_error(int code, const char *path, const char *what)
+ * what went wrong is kept, at most 300 bytes, control characters (a model's
+ * text quoted back) as '?'. */
+static const char *xgb_message(char *buf, size_t size)
 {
   const char *s = XGBGetLastError(), *p;
   size_t len;
 
   if (s[0] == '[' && (p = strstr(s, "] ")) != NULL)
     s = p + 2;
-  len = strcspn(s, " \n"); /* the source location, "./src/file.cc:123:" */
+  len = strcspn(s, " \r\n"); /* the source location, "./src/file.cc:123:" */
   if (len > 2 && s[len] == ' ' && s[len - 1] == ':' && isdigit((unsigned char)s[len - 2]))
     s += len + 1;
-  len = strcspn(s, "\n");
+  len = strcspn(s, "\r\n");
   while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == ':'))
     len--;
   len = len > 300 ? 300 : len;
+  len = len < size ? len : size - 1;
+  for (size_t i = 0; i < len; i++)
+    buf[i] = iscntrl((unsigned char)s[i]) ? '?' : s[i];
+  buf[len] = '\0';
+  return buf;
+}
+
+/* XGBoost's last error, as "PATH: WHAT (xgboost: ...)" for a file. */
+static int xgb_error(int code, const char *path, const char *what)
+{
+  char msg[304];
+  xgb_message(msg, sizeof(msg));
   if (!path)
-    return vs_error_set(code, "xgboost: %.*s", (int)len, s);
-  return vs_error_set(code, "%s: %s (xgboost: %.*s)", path, what, (int)len, s);
+    return vs_error_set(code, "xgboost: %s", msg);
+  return vs_error_set(code, "%s: %s (xgboost: %s)", path, what, msg);
 }
 
 /* Evaluate an xgboost call; on failure record its message and jump. */
@@ -371,6 +386,7 @@ static int load_numbers(vs_forecast_model *m, const char *path)
       {"vdistorm_zero_floor", 0, HUGE_VAL, &m->floor}, {"vdistorm_p95_residual", -HUGE_VAL, HUGE_VAL, &m->p95},
   };
   for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+    char q[VS_QUOTE_MAX + 8];
     const char *s;
     int error = get_attr(m->booster, path, attrs[i].key, &s);
     if (error < 0)
@@ -378,8 +394,8 @@ static int load_numbers(vs_forecast_model *m, const char *path)
     if (attrs[i].out == &m->p95 && (!strcmp(s, "nan") || !strcmp(s, "-nan")))
       m->p95 = NAN;
     else if (vs_parse_double(s, attrs[i].out) < 0 || !(*attrs[i].out >= attrs[i].lo && *attrs[i].out <= attrs[i].hi))
-      return vs_error_set(VS_EINPUT, "%s: bad attribute %s = '%s' (expected %g..%g)", path, attrs[i].key, s,
-                          attrs[i].lo, attrs[i].hi);
+      return vs_error_set(VS_EINPUT, "%s: bad attribute %s = '%s' (expected %g..%g)", path, attrs[i].key,
+                          vs_quote(s, q, sizeof(q)), attrs[i].lo, attrs[i].hi);
   }
   p->nthread = (int)nthread;
   p->n_trees = (int)trees;
@@ -389,8 +405,30 @@ static int load_numbers(vs_forecast_model *m, const char *path)
   return 0;
 }
 
-/* Readable, a regular file and not empty: XGBoost's messages for these are
- * C++ context, and it would wait for ever on a FIFO. */
+/* ---- Loading: the file is checked before XGBoost reads it ----
+ *
+ * XGBoost trusts a model file: its binary format takes lengths from the
+ * file and allocates them, and its JSON loader indexes its arrays with the
+ * node and tree numbers the file gives, unchecked (a stray parent or child
+ * number reads or writes outside them, in load or in prediction). vdistorm
+ * writes JSON models only, so a model is read here first: a regular file
+ * of bounded size, strict JSON (cJSON) of bounded depth, and every number
+ * XGBoost would index with in range. Only then does XGBoost get the same
+ * bytes, from memory. What XGBoost refuses cleanly by itself (a missing
+ * section, a wrong type, arrays of unequal length) is left to it, so that
+ * its messages stay the ones users know. */
+
+/* A default model (200 trees of depth 6) is about 1 MB; the most trees
+ * vs_forecast_train grows (100000) make a few hundred. Parsed, a model takes
+ * several times its size, twice (cJSON, then XGBoost). */
+#define MODEL_FILE_MAX ((size_t)1 << 30)
+/* A model is 6 levels deep; XGBoost's parser recurses once per level. */
+#define MODEL_DEPTH_MAX 64
+/* Where an XGBoost parse error says where it is. */
+#define XGB_POSITION ", around character position: "
+
+/* Readable, a regular file, not empty and not too large: XGBoost's messages
+ * for these are C++ context, and it would wait for ever on a FIFO. */
 static int check_model_file(const char *path)
 {
   struct stat st;
@@ -403,7 +441,316 @@ static int check_model_file(const char *path)
     return vs_error_set(VS_EIO, "%s: not a regular file", path);
   if (st.st_size == 0)
     return vs_error_set(VS_EINPUT, "%s: not an xgboost model (empty file)", path);
+  if ((unsigned long long)st.st_size > MODEL_FILE_MAX)
+    return vs_error_set(VS_EINPUT, "%s: not a vdistorm usage model (%lld bytes, more than the %zu MiB a model may have)",
+                        path, (long long)st.st_size, MODEL_FILE_MAX >> 20);
   return 0;
+}
+
+/* Line (1-based) of byte `at` of text. */
+static size_t line_of(const char *text, const char *at)
+{
+  size_t line = 1;
+  for (const char *p = text; p < at; p++)
+    line += *p == '\n';
+  return line;
+}
+
+/* JSON text, not XGBoost's binary format; no NUL (cJSON and XGBoost would
+ * stop at different places); nested at most MODEL_DEPTH_MAX levels, counted
+ * outside strings as both parsers count them. */
+static int check_model_text(const char *path, const char *text, size_t len)
+{
+  const char *nul = memchr(text, '\0', len);
+  int depth = 0, in_string = 0;
+
+  if (text[0] != '{')
+    return vs_error_set(VS_EINPUT, "%s: not an xgboost JSON model (vdistorm writes JSON, starting with '{'; retrain "
+                                   "it with: vdistorm forecast train)", path);
+  if (nul)
+    return vs_error_set(VS_EINPUT, "%s:%zu: not an xgboost model (NUL byte: not a text file)", path,
+                        line_of(text, nul));
+  for (const char *p = text; p < text + len; p++) {
+    if (in_string) {
+      if (*p == '\\' && p + 1 < text + len)
+        p++;
+      else if (*p == '"')
+        in_string = 0;
+    } else if (*p == '"') {
+      in_string = 1;
+    } else if (*p == '{' || *p == '[') {
+      if (++depth > MODEL_DEPTH_MAX)
+        return vs_error_set(VS_EINPUT, "%s:%zu: not an xgboost model (JSON nested more than %d levels deep)", path,
+                            line_of(text, p), MODEL_DEPTH_MAX);
+    } else if ((*p == '}' || *p == ']') && depth > 0) {
+      depth--; /* a closer too many is a syntax error the parsers stop at */
+    }
+  }
+  return 0;
+}
+
+/* Text cJSON refuses never reaches XGBoost's model loader: XGBoost's parser
+ * is more lenient (NaN, for one) and its loader would go on to index with
+ * what it parsed. Its parser alone still says what is wrong, as it always
+ * has: the text goes to XGBoosterLoadJsonConfig inside [ ], which parses as
+ * an array that the configuration loader refuses before reading anything,
+ * and the position it gives is moved back by the one '['. If XGBoost's
+ * parser takes the text, the message is cJSON's place. */
+static int syntax_error(const char *path, const char *text, size_t len, const char *stop)
+{
+  BoosterHandle b = NULL;
+  char *wrapped = malloc(len + 3), msg[304], q[VS_QUOTE_MAX + 8];
+  const char *pos;
+  int error;
+
+  if (!wrapped)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  wrapped[0] = '[';
+  memcpy(wrapped + 1, text, len);
+  memcpy(wrapped + len + 1, "]", 2);
+  if (XGBoosterCreate(NULL, 0, &b) == 0 && XGBoosterLoadJsonConfig(b, wrapped) != 0 &&
+      (pos = strstr(xgb_message(msg, sizeof(msg)), XGB_POSITION)) != NULL) {
+    unsigned long long at = strtoull(pos + strlen(XGB_POSITION), NULL, 10);
+    error = vs_error_set(VS_EINPUT, "%s: not an xgboost model (xgboost: %.*s%llu)", path,
+                         (int)(pos - msg + strlen(XGB_POSITION)), msg, at > 0 ? at - 1 : 0);
+  } else {
+    if (!stop || stop < text || stop > text + len)
+      stop = text;
+    error = vs_error_set(VS_EINPUT, "%s:%zu: not a vdistorm usage model (not strict JSON at '%s')", path,
+                         line_of(text, stop), vs_quote(stop, q, sizeof(q)));
+  }
+  if (b)
+    XGBoosterFree(b);
+  free(wrapped);
+  return error;
+}
+
+/* Objects with a key twice: cJSON reads the first, XGBoost the last, so
+ * the model checked would not be the model loaded. */
+static int cmp_key(const void *a, const void *b)
+{
+  return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+static int check_unique_keys(const char *path, const cJSON *v)
+{
+  const cJSON *c;
+  size_t n = 0, i = 0;
+  int error = 0;
+
+  cJSON_ArrayForEach(c, v)
+    if ((error = check_unique_keys(path, c)) < 0) /* depth is bounded (check_model_text) */
+      return error;
+  if (!cJSON_IsObject(v))
+    return 0;
+  cJSON_ArrayForEach(c, v)
+    n++;
+  const cJSON **keys = malloc((n ? n : 1) * sizeof(*keys));
+  if (!keys)
+    return vs_error_set(VS_ENOMEM, "out of memory");
+  cJSON_ArrayForEach(c, v)
+    keys[i++] = c;
+  qsort(keys, n, sizeof(*keys), cmp_key);
+  for (i = 1; i < n && !error; i++)
+    if (!strcmp(keys[i]->string, keys[i - 1]->string)) {
+      char q[VS_QUOTE_MAX + 8];
+      error = vs_error_set(VS_EINPUT, "%s: not a vdistorm usage model (key '%s' twice in one object)", path,
+                           vs_quote(keys[i]->string, q, sizeof(q)));
+    }
+  free(keys);
+  return error;
+}
+
+static const cJSON *member(const cJSON *obj, const char *key)
+{
+  return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+/* A parameter as XGBoost stores it, a decimal integer in a string (blanks
+ * around it allowed, as XGBoost's parameter parser allows them). Absent:
+ * `dflt`. 0, or -1 if it is there but no such integer. */
+static int param_long(const cJSON *obj, const char *key, long dflt, long *out)
+{
+  const cJSON *v = member(obj, key);
+  char *end;
+  const char *s;
+
+  *out = dflt;
+  if (!v)
+    return 0;
+  if (!cJSON_IsString(v))
+    return -1;
+  for (s = v->valuestring; *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'; s++)
+    ;
+  if (!*s)
+    return -1;
+  errno = 0;
+  *out = strtol(s, &end, 10);
+  while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+    end++;
+  return errno || end == s || *end ? -1 : 0;
+}
+
+/* An array of n integers, each in [lo, hi], into out (walked once: cJSON's
+ * arrays are lists, and a tree may have many thousand nodes). */
+static int read_ints(const cJSON *arr, long n, long lo, long hi, long *out)
+{
+  const cJSON *v;
+  long i = 0;
+  if (!cJSON_IsArray(arr))
+    return -1;
+  cJSON_ArrayForEach(v, arr) {
+    if (i == n || !cJSON_IsNumber(v) || !(v->valuedouble >= (double)lo && v->valuedouble <= (double)hi) ||
+        v->valuedouble != floor(v->valuedouble))
+      return -1;
+    out[i++] = (long)v->valuedouble;
+  }
+  return i == n ? 0 : -1;
+}
+
+#define MODEL_REFUSE(...)                                                                       \
+  do {                                                                                          \
+    char why_[200];                                                                             \
+    snprintf(why_, sizeof(why_), __VA_ARGS__);                                                  \
+    error = vs_error_set(VS_EINPUT, "%s: not a vdistorm usage model (%s)", path, why_);         \
+    goto cleanup;                                                                               \
+  } while (0)
+
+/* One tree, as RegTree::LoadModel and prediction use it: every parent in
+ * range (load), and from the root a tree -- each child in range, reached
+ * once -- whose splits read one of the usage features (prediction). No
+ * categorical splits: vdistorm's features are numbers, and XGBoost reads
+ * split_type and the categories' arrays unchecked. */
+static int check_tree(const char *path, const cJSON *tree, int t)
+{
+  const cJSON *types = member(tree, "split_type"), *cat_nodes = member(tree, "categories_nodes");
+  const cJSON *id = member(tree, "id");
+  long n, *left = NULL, *right = NULL, *parent = NULL, *feature = NULL, *type = NULL;
+  unsigned char *seen = NULL;
+  int *stack = NULL, top = 0, error = 0;
+
+  /* XGBoost puts tree `id` at that place: a number twice leaves a hole. */
+  if (!cJSON_IsNumber(id) || id->valuedouble != (double)t)
+    MODEL_REFUSE("tree %d is not numbered %d", t, t);
+  if (param_long(member(tree, "tree_param"), "num_nodes", -1, &n) < 0 || n < 1 || n > INT_MAX)
+    MODEL_REFUSE("tree %d: no number of nodes", t);
+  /* n is at most the length of the arrays below, so bounded by the file. */
+  if (cJSON_GetArraySize(member(tree, "left_children")) != n)
+    MODEL_REFUSE("tree %d: left_children is not num_nodes = %ld long", t, n);
+  if (!(left = malloc((size_t)n * sizeof(long))) || !(right = malloc((size_t)n * sizeof(long))) ||
+      !(parent = malloc((size_t)n * sizeof(long))) || !(feature = malloc((size_t)n * sizeof(long))) ||
+      !(type = calloc((size_t)n, sizeof(long))) || !(seen = calloc((size_t)n, 1)) ||
+      !(stack = malloc((size_t)n * sizeof(*stack)))) {
+    error = vs_error_set(VS_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  /* Numbers are read as XGBoost stores them (32 bits); their ranges below. */
+  if (read_ints(member(tree, "left_children"), n, INT32_MIN, INT32_MAX, left) < 0 ||
+      read_ints(member(tree, "right_children"), n, INT32_MIN, INT32_MAX, right) < 0 ||
+      read_ints(member(tree, "parents"), n, INT32_MIN, UINT32_MAX, parent) < 0 ||
+      read_ints(member(tree, "split_indices"), n, INT32_MIN, UINT32_MAX, feature) < 0)
+    MODEL_REFUSE("tree %d: left_children, right_children, parents or split_indices is not %ld node numbers", t, n);
+  if (types && (read_ints(types, n, 0, 0, type) < 0 ||
+                (cat_nodes && (!cJSON_IsArray(cat_nodes) || cJSON_GetArraySize(cat_nodes) != 0))))
+    MODEL_REFUSE("tree %d: categorical splits, or a split_type that is not num_nodes = %ld zeros", t, n);
+  for (long i = 1; i < n; i++)
+    if (parent[i] < 0 || parent[i] >= n)
+      MODEL_REFUSE("tree %d: node %ld has no parent among its %ld nodes", t, i, n);
+  seen[0] = 1;
+  stack[top++] = 0;
+  while (top > 0) {
+    int i = stack[--top];
+    long l = left[i], r = right[i];
+    if (l == -1 && r == -1)
+      continue; /* a leaf */
+    if (l < 0 || l >= n || r < 0 || r >= n)
+      MODEL_REFUSE("tree %d: node %d has a child outside its %ld nodes", t, i, n);
+    if (seen[l] || seen[r] || l == r)
+      MODEL_REFUSE("tree %d: node %d does not split into two new nodes", t, i);
+    if (feature[i] < 0 || feature[i] >= VS_USAGE_FEATURES)
+      MODEL_REFUSE("tree %d: node %d splits on no feature of 0..%d", t, i, VS_USAGE_FEATURES - 1);
+    seen[l] = seen[r] = 1;
+    stack[top++] = (int)l;
+    stack[top++] = (int)r;
+  }
+cleanup:
+  free(left);
+  free(right);
+  free(parent);
+  free(feature);
+  free(type);
+  free(seen);
+  free(stack);
+  return error;
+}
+
+/* The learner, as XGBoost's loader and predictor use it: one output, a
+ * gbtree booster (XGBoost indexes dart's weights and gblinear's by tree
+ * and feature, unchecked), trees numbered 0..n-1 as many as num_trees and
+ * tree_info say, every tree's output the one output. */
+static int check_model_json(const char *path, const cJSON *doc)
+{
+  const cJSON *learner = member(doc, "learner"), *lp = member(learner, "learner_model_param");
+  const cJSON *gb = member(learner, "gradient_booster"), *name = member(gb, "name"), *model = member(gb, "model");
+  const cJSON *trees = member(model, "trees"), *info = member(model, "tree_info"), *tree;
+  long classes, targets, n_trees, parallel;
+  int error, t = 0;
+
+  if ((error = check_unique_keys(path, doc)) < 0)
+    return error;
+  if (param_long(lp, "num_class", 0, &classes) < 0 || param_long(lp, "num_target", 1, &targets) < 0 || classes < 0 ||
+      classes > 1 || targets < 0 || targets > 1)
+    MODEL_REFUSE("num_class and num_target do not make one output");
+  if (cJSON_IsString(name) && strcmp(name->valuestring, "gbtree") != 0) {
+    char q[VS_QUOTE_MAX + 8];
+    MODEL_REFUSE("booster '%s', expected gbtree", vs_quote(name->valuestring, q, sizeof(q)));
+  }
+  if (!cJSON_IsArray(trees))
+    return 0; /* XGBoost says what is missing */
+  if (param_long(member(model, "gbtree_model_param"), "num_trees", 0, &n_trees) < 0 ||
+      param_long(member(model, "gbtree_model_param"), "num_parallel_tree", 1, &parallel) < 0 ||
+      n_trees != cJSON_GetArraySize(trees) || parallel != 1)
+    MODEL_REFUSE("num_trees and num_parallel_tree do not describe its %d trees", cJSON_GetArraySize(trees));
+  if (info && (!cJSON_IsArray(info) || cJSON_GetArraySize(info) != n_trees))
+    MODEL_REFUSE("tree_info does not describe its %ld trees", n_trees);
+  cJSON_ArrayForEach(tree, info)
+    if (!cJSON_IsNumber(tree) || tree->valuedouble != 0)
+      MODEL_REFUSE("tree %d is not for the one output", t);
+    else
+      t++;
+  t = 0;
+  cJSON_ArrayForEach(tree, trees)
+    if ((error = check_tree(path, tree, t++)) < 0)
+      return error;
+cleanup:
+  return error;
+}
+
+/* Read, check and hand to XGBoost. */
+static int load_model_file(BoosterHandle b, const char *path)
+{
+  vs_buf text = VS_BUF_INIT;
+  cJSON *doc = NULL;
+  const char *stop = NULL;
+  int error;
+
+  text.max = MODEL_FILE_MAX;
+  if ((error = check_model_file(path)) < 0 || (error = vs_buf_read_file(&text, path)) < 0 ||
+      (error = check_model_text(path, text.data, text.len)) < 0)
+    goto cleanup;
+  /* The length with the NUL vs_buf keeps after the text: cJSON wants one there. */
+  if (!(doc = cJSON_ParseWithLengthOpts(text.data, text.len + 1, &stop, 1))) {
+    error = syntax_error(path, text.data, text.len, stop);
+    goto cleanup;
+  }
+  if ((error = check_model_json(path, doc)) < 0)
+    goto cleanup;
+  if (XGBoosterLoadModelFromBuffer(b, text.data, (bst_ulong)text.len) != 0)
+    error = xgb_error(VS_EINPUT, path, "not an xgboost model");
+cleanup:
+  cJSON_Delete(doc);
+  vs_buf_clear(&text);
+  return error;
 }
 
 /* XGBoost predicts from fewer columns than a model was trained on without
@@ -420,26 +767,39 @@ static int check_features(BoosterHandle b, const char *path)
   return 0;
 }
 
+/* "H-H", the hours the model was trained for. */
+static int parse_hours(const char *s, int *first, int *last)
+{
+  char a[8], *dash = strchr(s, '-');
+  long f, l;
+  if (!dash || dash == s || (size_t)(dash - s) >= sizeof(a))
+    return -1;
+  memcpy(a, s, (size_t)(dash - s));
+  a[dash - s] = '\0';
+  if (vs_parse_long(a, &f) < 0 || vs_parse_long(dash + 1, &l) < 0 || f < 0 || l > 23 || f > l)
+    return -1;
+  *first = (int)f;
+  *last = (int)l;
+  return 0;
+}
+
 int vs_forecast_load(const char *path, vs_forecast_model **out)
 {
   vs_forecast_model *m = NULL;
   const char *s;
+  char q[VS_QUOTE_MAX + 8];
   int error = 0;
 
   *out = NULL;
-  if ((error = check_model_file(path)) < 0)
-    return error;
   if (!(m = calloc(1, sizeof(*m))))
     return vs_error_set(VS_ENOMEM, "out of memory");
   XGB(XGBoosterCreate(NULL, 0, &m->booster));
-  if (XGBoosterLoadModel(m->booster, path) != 0) {
-    error = xgb_error(VS_EINPUT, path, "not an xgboost model");
+  if ((error = load_model_file(m->booster, path)) < 0)
     goto cleanup;
-  }
   if ((error = get_attr(m->booster, path, "vdistorm_format", &s)) < 0)
     goto cleanup;
   if (strcmp(s, FORMAT_TAG) != 0) {
-    error = vs_error_set(VS_EINPUT, "%s: model format '%s' (expected %s)", path, s, FORMAT_TAG);
+    error = vs_error_set(VS_EINPUT, "%s: model format '%s' (expected %s)", path, vs_quote(s, q, sizeof(q)), FORMAT_TAG);
     goto cleanup;
   }
   if ((error = load_numbers(m, path)) < 0 || (error = get_attr(m->booster, path, "vdistorm_seed", &s)) < 0)
@@ -449,16 +809,16 @@ int vs_forecast_load(const char *path, vs_forecast_model **out)
     errno = 0;
     unsigned long long u = strtoull(s, &end, 10); /* full uint64 range; vs_parse_long stops at LONG_MAX */
     if (errno || end == s || *end || !isdigit((unsigned char)*s)) {
-      error = vs_error_set(VS_EINPUT, "%s: bad attribute vdistorm_seed = '%s'", path, s);
+      error = vs_error_set(VS_EINPUT, "%s: bad attribute vdistorm_seed = '%s'", path, vs_quote(s, q, sizeof(q)));
       goto cleanup;
     }
     m->params.seed = u;
   }
   if ((error = get_attr(m->booster, path, "vdistorm_hours", &s)) < 0)
     goto cleanup;
-  if (sscanf(s, "%d-%d", &m->hour_first, &m->hour_last) != 2 || m->hour_first < 0 || m->hour_last > 23 ||
-      m->hour_first > m->hour_last) {
-    error = vs_error_set(VS_EINPUT, "%s: bad attribute vdistorm_hours = '%s' (expected H-H)", path, s);
+  if (parse_hours(s, &m->hour_first, &m->hour_last) < 0) {
+    error = vs_error_set(VS_EINPUT, "%s: bad attribute vdistorm_hours = '%s' (expected H-H)", path,
+                         vs_quote(s, q, sizeof(q)));
     goto cleanup;
   }
   if ((error = check_features(m->booster, path)) < 0 || (error = set_runtime_params(m->booster, &m->params)) < 0)

@@ -266,16 +266,21 @@ static int usage_logins_to_rows(const char *path, usage_input *in)
   for (size_t i = 0; i < n; i++)
     if (i == 0 || l[i].day != l[i - 1].day || strcmp(l[i].user, l[i - 1].user) != 0)
       count[(size_t)(l[i].day - dmin) * hours + (size_t)(l[i].secs / 3600 - hmin)]++;
-  for (size_t d = 0; d < days; d++)
-    for (size_t h = 0; h < hours; h++) {
-      vs_usage_row *r = &in->rows[in->n_rows];
-      if ((error = vs_usage_features(vs_cal_civil_from_days(dmin + (int64_t)d), hmin + (int)h, r)) < 0) {
-        error = vs_error_set(error, "%s: %s", path, vs_error_last());
-        goto cleanup;
-      }
-      r->attendance = (double)count[d * hours + h];
-      in->n_rows++;
+  /* The calendar once per day, not per hour: a log of two lines can span
+   * the calendar's 61 years, half a million rows. */
+  for (size_t d = 0; d < days; d++) {
+    vs_usage_row day;
+    if ((error = vs_usage_features(vs_cal_civil_from_days(dmin + (int64_t)d), hmin, &day)) < 0) {
+      error = vs_error_set(error, "%s: %s", path, vs_error_last());
+      goto cleanup;
     }
+    for (size_t h = 0; h < hours; h++) {
+      vs_usage_row *r = &in->rows[in->n_rows++];
+      *r = day;
+      r->hour = hmin + (int)h;
+      r->attendance = (double)count[d * hours + h];
+    }
+  }
 cleanup:
   free(count);
   return error;

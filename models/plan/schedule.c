@@ -379,6 +379,21 @@ int vs_schedule_write_csv(const vs_schedule *s, const vs_scenario *sc, FILE *f)
 }
 
 #define CSV_FIELDS 7
+/* vs_clock_format_ms writes times to the millisecond only within a year of
+ * midnight (further out it drops them): a time the writer cannot give back
+ * exactly is refused, so that a schedule read and written stays the same. */
+#define CSV_CLOCK_MAX_S (365 * 86400.0)
+
+static int read_clock(vs_csv *csv, const char *name, const char *text, double *out)
+{
+  char q[VS_QUOTE_MAX + 8];
+  if (vs_clock_parse_offset(text, out) != VS_OK)
+    return vs_csv_error(csv, "%s: %s", name, vs_error_last());
+  if (!(fabs(*out) < CSV_CLOCK_MAX_S))
+    return vs_csv_error(csv, "%s: '%s' is a year or more from midnight (expected a time within 364 days of it)", name,
+                        vs_quote(text, q, sizeof(q)));
+  return VS_OK;
+}
 
 static int read_row(vs_csv *csv, char **f, size_t n, const vs_scenario *sc, vs_schedule_entry *e)
 {
@@ -390,13 +405,13 @@ static int read_row(vs_csv *csv, char **f, size_t n, const vs_scenario *sc, vs_s
   e->vm = (int)vm;
   if (vs_placement_host_parse(sc, f[1], &e->host) != VS_OK || vs_placement_disk_parse(sc, f[2], &e->disk) != VS_OK)
     return vs_csv_error(csv, "%s", vs_error_last());
-  if (vs_clock_parse_offset(f[3], &e->start_s) != VS_OK)
-    return vs_csv_error(csv, "start: %s", vs_error_last());
-  if (vs_clock_parse_offset(f[4], &e->ready_by_s) != VS_OK)
-    return vs_csv_error(csv, "ready_by: %s", vs_error_last());
+  int rc;
+  if ((rc = read_clock(csv, "start", f[3], &e->start_s)) != VS_OK ||
+      (rc = read_clock(csv, "ready_by", f[4], &e->ready_by_s)) != VS_OK)
+    return rc;
   e->expected_ready_s = e->ready_by_s;
-  if (n >= 6 && f[5][0] && vs_clock_parse_offset(f[5], &e->expected_ready_s) != VS_OK)
-    return vs_csv_error(csv, "expected_ready: %s", vs_error_last());
+  if (n >= 6 && f[5][0] && (rc = read_clock(csv, "expected_ready", f[5], &e->expected_ready_s)) != VS_OK)
+    return rc;
   e->cls = -1; /* from its deadline, below */
   if (n == 7 && f[6][0]) {
     for (size_t c = 0; c < sc->n_classes; c++)
