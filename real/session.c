@@ -137,17 +137,113 @@ static void event_loop_start(void)
     pthread_detach(t);
 }
 
+/* virConnectOpen has no timeout: to a stopped daemon (SIGSTOP, a hung
+ * host) it blocks for ever, and keepalive only starts once it returns. So it
+ * runs in a thread of its own that the caller stops waiting for after a
+ * deadline or a signal; an abandoned opener closes what it gets late and
+ * frees itself. */
+typedef struct {
+  pthread_mutex_t lock;
+  pthread_cond_t cv;
+  char *uri;
+  virConnectPtr conn;
+  char err[512];
+  int done, abandoned;
+} opener;
+
+static void opener_free(opener *o)
+{
+  pthread_mutex_destroy(&o->lock);
+  pthread_cond_destroy(&o->cv);
+  free(o->uri);
+  free(o);
+}
+
+static void *open_thread(void *arg)
+{
+  opener *o = arg;
+  virConnectPtr c = virConnectOpen(o->uri);
+  const char *m = c ? NULL : virGetLastErrorMessage();
+  pthread_mutex_lock(&o->lock);
+  if (!c)
+    snprintf(o->err, sizeof(o->err), "%s", m ? m : "unknown libvirt error");
+  o->conn = c;
+  o->done = 1;
+  int abandoned = o->abandoned;
+  pthread_cond_signal(&o->cv);
+  pthread_mutex_unlock(&o->lock);
+  if (abandoned) {
+    if (c)
+      virConnectClose(c);
+    opener_free(o);
+  }
+  return NULL;
+}
+
+/* Open `uri`, waiting at most `timeout_s` (< 0: no limit) and, if
+ * `stop_on_signal`, not past a signal. NULL with the reason in err. */
+static virConnectPtr open_timed(const char *uri, double timeout_s, int stop_on_signal, char *err, size_t err_len)
+{
+  opener *o = calloc(1, sizeof(*o));
+  pthread_t t;
+  sigset_t all, old;
+  virConnectPtr c = NULL;
+  if (!o || !(o->uri = strdup(uri))) {
+    free(o);
+    snprintf(err, err_len, "out of memory");
+    return NULL;
+  }
+  pthread_mutex_init(&o->lock, NULL);
+  pthread_cond_init(&o->cv, NULL);
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old); /* signals stay with the main thread */
+  int started = pthread_create(&t, NULL, open_thread, o) == 0;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (!started) {
+    opener_free(o);
+    snprintf(err, err_len, "cannot start a thread");
+    return NULL;
+  }
+  pthread_detach(t);
+  double t0 = now_s();
+  pthread_mutex_lock(&o->lock);
+  while (!o->done && !(stop_on_signal && vs_interrupted()) && (timeout_s < 0 || now_s() - t0 < timeout_s)) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 100000000; /* look at the clock and the signal flag ten times a second */
+    if (until.tv_nsec >= 1000000000) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait(&o->cv, &o->lock, &until);
+  }
+  int done = o->done;
+  if (done) {
+    c = o->conn;
+    if (!c)
+      snprintf(err, err_len, "%s", o->err);
+  } else {
+    o->abandoned = 1;
+    snprintf(err, err_len, "%s", vs_interrupted() && stop_on_signal ? "interrupted"
+                                                                    : "libvirtd does not answer");
+  }
+  pthread_mutex_unlock(&o->lock);
+  if (done)
+    opener_free(o);
+  return c;
+}
+
 static void on_close(virConnectPtr conn, int reason, void *opaque)
 {
   (void)conn;
   atomic_store(&((host_t *)opaque)->closed, 1 + reason);
 }
 
-static int host_connect(host_t *h)
+static int host_connect(host_t *h, double timeout_s, int stop_on_signal, char *err, size_t err_len)
 {
   pthread_once(&g_event_once, event_loop_start);
   atomic_store(&h->closed, 0);
-  if (!(h->conn = virConnectOpen(h->uri)))
+  if (!(h->conn = open_timed(h->uri, timeout_s, stop_on_signal, err, err_len)))
     return VS_ERROR;
   if (g_event_loop) {
     virConnectSetKeepAlive(h->conn, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT);
@@ -193,15 +289,15 @@ static const char *lost_reason(host_t *h)
  * being restarted takes a moment to listen again. */
 static int host_reconnect(const vs_real *r, host_t *h)
 {
-  double t0 = now_s();
+  double t0 = now_s(), left;
+  char err[512];
   host_disconnect(h);
-  for (;;) {
-    if (host_connect(h) == VS_OK)
+  while ((left = r->opts.reconnect_timeout_s - (now_s() - t0)) > 0) {
+    if (host_connect(h, left, 0, err, sizeof(err)) == VS_OK)
       return VS_OK;
-    if (now_s() - t0 >= r->opts.reconnect_timeout_s)
-      return VS_ERROR;
     sleep_s(0.25);
   }
+  return VS_ERROR;
 }
 
 /* Before an experiment: a connection lost since the last one (no domain of
@@ -212,6 +308,8 @@ static int hosts_ready(vs_real *r)
     host_t *h = &r->hosts[i];
     if (!host_lost(h))
       continue;
+    if (vs_interrupted()) /* no domain of ours runs: nothing to wait for */
+      return vs_interrupt_error("before VMs were started");
     const char *why = lost_reason(h);
     if (host_reconnect(r, h) != VS_OK)
       return vs_error_set(VS_ERROR, "%s: lost the connection to libvirt (%s) and could not reconnect within %.0f s",
@@ -642,8 +740,12 @@ int vs_real_open(vs_real **out, const vs_scenario *sc, const vs_real_options *op
     virNodeInfo ni;
     h->uri = sc->real.n_uris ? sc->real.uris[i] : default_uri;
     h->local = is_local_uri(h->uri);
-    if (host_connect(h) != VS_OK) {
-      rc = vs_error_set(VS_ERROR, "libvirt unreachable at %s: %s (is libvirtd running?)", h->uri, virt_msg());
+    char err[512];
+    /* No time limit (an ssh URI may ask for a password), but a signal ends the wait. */
+    if (host_connect(h, -1, 1, err, sizeof(err)) != VS_OK) {
+      rc = vs_interrupted() ? vs_interrupt_error("while connecting to %s", h->uri)
+                            : vs_error_set(VS_ERROR, "libvirt unreachable at %s: %s (is libvirtd running?)", h->uri,
+                                           err);
       goto fail;
     }
     h->ncpus = virNodeGetInfo(h->conn, &ni) == 0 && ni.cpus > 0 ? (int)ni.cpus : 1;
@@ -1021,7 +1123,8 @@ static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_
   if ((rc = check_hosts(r, plan, n)) != VS_OK || (rc = hosts_ready(r)) != VS_OK)
     goto cleanup;
   res->backend = "libvirt";
-  res->domain_type = r->type;
+  /* A literal: the result outlives this session (printed after vs_real_free). */
+  res->domain_type = strcmp(r->type, "kvm") ? "qemu" : "kvm";
   res->n_hosts = (int)r->n_hosts;
   snprintf(label, sizeof(label), "%s.%d", sc->name ? sc->name : "run", run);
   snprintf(cmdline, sizeof(cmdline), "console=ttyS0 quiet panic=-1 vdistorm.ws_kib=%.0f vdistorm.cpu_mb=%.0f",

@@ -4,8 +4,8 @@
  *   test_real signals VDISTORM SRCDIR    SIGTERM, SIGHUP (closed terminal,
  *                                        gone ssh pipe), Ctrl-C while disks
  *                                        are made and while VMs are started
- *   test_real libvirtd VDISTORM SRCDIR   libvirtd restarted during a boot, and
- *                                        stopped for longer than we wait
+ *   test_real libvirtd VDISTORM SRCDIR   libvirtd restarted during a boot,
+ *                                        stopped for longer than we wait, hung
  *   test_real killed VDISTORM SRCDIR     a SIGKILLed run's leftovers removed
  *                                        by the next run
  *   test_real session VDISTORM SRCDIR    qemu:///session as root and as a user
@@ -757,8 +757,8 @@ static pid_t libvirtd_guard(int *keep_open)
     dup2(p[0], STDIN_FILENO);
     execl("/bin/sh", "sh", "-c",
           "cat >/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do"
-          "  virsh -q -c qemu:///system version >/dev/null 2>&1 && exit 0;"
-          "  p=$(cat " LIBVIRTD_PIDFILE " 2>/dev/null);"
+          "  p=$(cat " LIBVIRTD_PIDFILE " 2>/dev/null); [ -n \"$p\" ] && kill -CONT $p 2>/dev/null;"
+          "  timeout 20 virsh -q -c qemu:///system version >/dev/null 2>&1 && exit 0;"
           "  st=$(awk '{print $3}' /proc/$p/stat 2>/dev/null);"
           "  if [ -z \"$p\" ] || [ -z \"$st\" ] || [ \"$st\" = Z ]; then libvirtd -d; fi; sleep 1; done; exit 1",
           (char *)NULL);
@@ -846,6 +846,27 @@ static int libvirtd_faults(const char *vd, const char *src)
   free(out);
   check_no_trace(&e, ch.pid, "libvirtd stopped, then the next run");
   timed("libvirtd: stopped past the reconnect wait, next run cleans", t0);
+
+  /* Hung (SIGSTOP): calls and reconnects would block for ever; keepalive
+   * (about 20 s) and the bounded reconnect (20 s) end the run anyway. */
+  t0 = now_s();
+  write_scenario_ex(e.scen, e.image, "240s", "64MB", 1, "qemu:///system", "  domain_type: qemu\n");
+  ch = start_vd(OUT_FILE, e.err, vd, "real", "boot", e.scen, "--vms", "2", "--no-save", "-q", NULL);
+  wait_domains(&e, &ch, "-live_test.", 2, 120);
+  long daemon = libvirtd_pid();
+  CHECK(daemon > 0 && kill((pid_t)daemon, SIGSTOP) == 0);
+  double stopped = now_s();
+  code = child_wait(&ch, 120);
+  double hung = now_s() - stopped;
+  kill((pid_t)daemon, SIGCONT);
+  CHECK_MSG(code == 1, "libvirtd hung: exit %d", code);
+  CHECK_MSG(hung < 75, "libvirtd hung: the run took %.0f s to give up", hung);
+  check_one_line(e.err, "libvirtd hung", "libvirtd stopped answering", "could not be destroyed");
+  write_scenario_ex(e.scen, e.image, "240s", "16MB", 1, "qemu:///system", "  domain_type: qemu\n");
+  CHECK(run_cmd(&out, "%s real boot %s --vms 1 --json -q --no-save 2>/dev/null", vd, e.scen) == 0);
+  free(out);
+  check_no_trace(&e, ch.pid, "libvirtd hung, then the next run");
+  timed("libvirtd: hung (SIGSTOP), run gives up, next run cleans", t0);
 
   /* libvirtd is back whatever happened above. */
   close(guard_fd);
