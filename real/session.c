@@ -412,7 +412,8 @@ static int kill_orphan_qemus(vs_real *r, pid_set *busy)
     }
     victims[nv++] = qpid;
     if (r->opts.events)
-      fprintf(stderr, "real: stopped QEMU process %ld of dead vdistorm process %ld (unknown to libvirt)\n", qpid, owner);
+      fprintf(stderr, "real: stopped QEMU process %ld of dead vdistorm process %ld (unknown to libvirt)\n", qpid,
+              owner);
   }
   if (dp)
     closedir(dp);
