@@ -2,6 +2,7 @@
  * the simulator's outputs (summary.json, timeseries.csv, vms.csv) and the
  * backend's extra keys, so reports, plots and calibrate read either. */
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,28 +65,55 @@ static void help(FILE *out)
           "  -o DIR         write summary.json and CSV time series into DIR\n"
           "  --no-save      write no result folder\n"
           "  -q             no progress on stderr\n\n"
+          "URIs (real.uri, one per scenario host used, host-0 first): qemu:///system, or\n"
+          "remote ones such as qemu+ssh://HOST/system. As root qemu:///session is the\n"
+          "system daemon; as another user it is that user's own daemon, where QEMU runs\n"
+          "as the user (no DAC labels): the guest folder must be theirs.\n\n"
           "Domains are transient, named vdistorm-<pid>-..., and always destroyed (also\n"
-          "on a timeout, an error, SIGINT or SIGTERM); leftovers of a crashed run are\n"
-          "removed by the next one. Exit codes: 0 ok, 1 failure (libvirt unreachable, a\n"
-          "VM not ready in time: the others' results are still written), 2 bad input.\n");
+          "on a timeout, an error, SIGINT, SIGTERM or SIGHUP, which stop even while VMs\n"
+          "are started or their disks made). A lost libvirt connection (libvirtd\n"
+          "restarted or stopped) fails the run; vdistorm reconnects for up to 20 s to\n"
+          "destroy its domains, and a disk is removed only once its domain is gone.\n"
+          "Whatever a killed or disconnected run left (domains, QEMU processes, disks in\n"
+          "IMAGE/run-<pid>/) is removed by the next run. Exit codes: 0 ok, 1 failure\n"
+          "(libvirt unreachable, a VM not ready in time: the others' results are still\n"
+          "written), 2 bad input, 128+N stopped by signal N (130 Ctrl-C).\n");
 }
 
 /* ---- image ---- */
 
+/* The script's and its tools' (qemu-img, dd) lines are captured, stderr
+ * merged by the shell: on failure the last says why, on one line. */
 static int build_image(const real_args *a)
 {
-  char mb[32];
+  char mb[32], why[400] = "";
+  vs_buf out = VS_BUF_INIT;
+  vs_spawn_options so = VS_SPAWN_OPTIONS_INIT;
   int status = 0, rc;
   snprintf(mb, sizeof(mb), "%.0f", ceil(a->disk_size_B / 1048576.0));
-  char *argv[] = {"/bin/sh", VS_SOURCE_DIR "/real/build-guest.sh", (char *)a->image_out,
-                  VS_SOURCE_DIR "/real/guest/init.sh", mb, NULL};
+  char *argv[] = {"/bin/sh", "-c", "exec /bin/sh \"$0\" \"$@\" 2>&1", VS_SOURCE_DIR "/real/build-guest.sh",
+                  (char *)a->image_out, VS_SOURCE_DIR "/real/guest/init.sh", mb, NULL};
+  so.max_out = 64 << 10;
   fflush(NULL);
-  if ((rc = vs_spawn_run(argv, NULL, NULL, &status)) != VS_OK)
+  if ((rc = vs_spawn_run(argv, &so, &out, &status)) != VS_OK)
     return vs_cli_fail(rc);
   if (status != 0) {
-    fprintf(stderr, "vdistorm: building the guest into %s failed\n", a->image_out);
+    /* The last non-empty line, without the script's own prefix. */
+    size_t end = out.len;
+    while (end && (out.data[end - 1] == '\n' || out.data[end - 1] == '\r'))
+      end--;
+    size_t start = end;
+    while (start && out.data[start - 1] != '\n')
+      start--;
+    if (end > start)
+      snprintf(why, sizeof(why), ": %.*s", (int)(end - start), out.data + start);
+    if (!strncmp(why, ": build-guest: ", 15))
+      memmove(why + 2, why + 15, strlen(why + 15) + 1);
+    vs_buf_clear(&out);
+    fprintf(stderr, "vdistorm: building the guest into %s failed%s\n", a->image_out, why);
     return VS_EXIT_FAIL;
   }
+  vs_buf_clear(&out);
   printf("guest built: %s/{vmlinuz,initramfs.img,base.qcow2}\n", a->image_out);
   return VS_EXIT_OK;
 }
@@ -179,7 +207,8 @@ static void text(void *payload)
 }
 
 /* A VM that never became ready fails the run in every output: the row
- * (FAILED), the JSON (not_ready), and here the exit code and a line. */
+ * (FAILED), the JSON (not_ready), and here the exit code and one line --
+ * for the first run that had one, whichever of the repeats it was. */
 static int failed_vms(const real_args *a, char *why, size_t len)
 {
   if (!strcmp(a->sub, "threshold")) {
@@ -187,10 +216,16 @@ static int failed_vms(const real_args *a, char *why, size_t len)
     return a->threshold.failed_k;
   }
   const vs_boot_result *r = !strcmp(a->sub, "run") ? a->run.result : a->result;
+  char run[32] = "";
+  for (int i = 1; !r->not_ready && !strcmp(a->sub, "boot") && i < a->repeat.n; i++)
+    if (a->runs[i] && a->runs[i]->not_ready) {
+      r = a->runs[i];
+      snprintf(run, sizeof(run), "run %d of %d: ", i + 1, a->repeat.n);
+    }
   if (r->not_ready > 1)
-    snprintf(why, len, "%s (and %d more VMs not ready)", r->failure, r->not_ready - 1);
+    snprintf(why, len, "%s%s (and %d more VMs not ready)", run, r->failure, r->not_ready - 1);
   else
-    snprintf(why, len, "%s", r->failure);
+    snprintf(why, len, "%s%s", run, r->failure);
   return r->not_ready;
 }
 
@@ -259,6 +294,9 @@ static int run(int argc, char **argv)
     return rc > 0 ? VS_EXIT_OK : vs_cli_fail(rc);
   if (image)
     return build_image(&a);
+  /* Once the terminal or the ssh session is gone (SIGHUP), writing our last
+   * line must not raise SIGPIPE: the exit code still says which signal. */
+  signal(SIGPIPE, SIG_IGN);
   if (!o.scenario_path)
     return vs_cli_fail(vs_error_set(VS_EINPUT, "%s: give a scenario with a real: section (e.g. scenarios/local-real.yaml)",
                                     where));

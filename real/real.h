@@ -9,7 +9,14 @@
  *                  whose experiments boot real VMs: start times relative to
  *                  the experiment, readiness detected on each serial console,
  *                  host and VM CPU and disk reads sampled once per second,
- *                  and the domains always destroyed and their disks removed. */
+ *                  and the domains always destroyed and their disks removed
+ *                  (a disk only once its domain is known to be gone).
+ *
+ * URIs: qemu:///system, or remote ones (qemu+ssh://host/system). As root,
+ * qemu:///session reaches the system daemon and behaves like it; as another
+ * user it is that user's own daemon, which has no DAC security driver, so
+ * no DAC label is given and QEMU runs as that user (who must be able to
+ * read the guest folder and write in it). */
 #ifndef VS_REAL_H
 #define VS_REAL_H
 
@@ -36,8 +43,12 @@ typedef struct {
   vs_boot_progress_fn progress; /* experiments' progress, about once per second; may be NULL */
   void *progress_ctx;
   double probe_timeout_s;       /* a KVM probe guest gets this long to print its marker (default 10) */
+  /* A lost libvirt connection (libvirtd restarted, stopped, unreachable) is
+   * opened again for up to this long to destroy our domains (default 20). */
+  double reconnect_timeout_s;
 } vs_real_options;
-#define VS_REAL_OPTIONS_INIT {.events = 0, .progress = NULL, .progress_ctx = NULL, .probe_timeout_s = 10.0}
+#define VS_REAL_OPTIONS_INIT                                                                                   \
+  {.events = 0, .progress = NULL, .progress_ctx = NULL, .probe_timeout_s = 10.0, .reconnect_timeout_s = 20.0}
 
 /* Open the hypervisors, run `study` with the live backend, close. SIGINT,
  * SIGTERM and SIGHUP end experiments cleanly (every domain destroyed;
@@ -47,7 +58,10 @@ int vs_real_run(const vs_scenario *sc, const vs_real_options *opts, vs_backend_f
 int vs_real_open(vs_real **out, const vs_scenario *sc, const vs_real_options *opts);
 void vs_real_free(vs_real *r);
 /* Destroy domains and remove run folders left by dead vdistorm processes on
- * the scenario's hypervisors; *n_cleaned (may be NULL) counts the domains. */
+ * the scenario's hypervisors (also domains whose disks are already gone),
+ * and stop QEMU processes of dead runs that libvirt no longer knows (local
+ * hypervisors only). A run folder stays while a domain of its run could not
+ * be destroyed. *n_cleaned (may be NULL) counts domains and processes. */
 int vs_real_cleanup_leftovers(vs_real *r, int *n_cleaned);
 
 /* ---- pieces exposed for tests ---- */

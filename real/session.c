@@ -2,16 +2,21 @@
  *
  * Every domain is transient and named vdistorm-<pid>-<label>-<vm>; its disk
  * (an overlay or a copy) and console log live in <image>/run-<pid>/. A run
- * always ends in the same cleanup path -- success, error, boot timeout or
- * SIGINT/SIGTERM (the handler only sets a flag the run loop polls) -- and a
- * run that died anyway (SIGKILL, power loss) leaves names whose pid is dead,
- * which the next vs_real_open() destroys and removes. */
+ * always ends in the same cleanup path -- success, error, boot timeout,
+ * SIGINT/SIGTERM/SIGHUP (the handler only sets a flag the loops poll) or a
+ * lost libvirt connection (reconnect, then destroy) -- and a disk is only
+ * removed once its domain is known to be gone. A run that died anyway
+ * (SIGKILL, power loss) or could not reach libvirtd again leaves names whose
+ * pid is dead, which the next vs_real_open() destroys and removes, together
+ * with QEMU processes no libvirtd knows any more. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,6 +55,8 @@ typedef struct {
   const char *uri;
   int local;      /* the hypervisor is this machine: read /proc */
   int ncpus;
+  int dac;        /* the daemon has the DAC security driver (not a user's qemu:///session) */
+  atomic_int closed; /* 1 + virConnectCloseReason, set by libvirt's event thread */
 } host_t;
 
 struct vs_real {
@@ -62,6 +69,7 @@ struct vs_real {
   char *image_dir, *kernel, *initrd, *base, *workdir;
   long pid;
   int runs;       /* runs so far, part of the domain names */
+  int kept;       /* domains that could not be destroyed: keep their disks for the next run */
 };
 
 static double now_s(void)
@@ -91,31 +99,377 @@ static int pid_dead(long pid)
   return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
+/* ---- connections ---- */
+
+/* libvirt notices a dead or hung daemon only in its event loop: keepalive
+ * probes and the close callback run there. Without one a call to a stopped
+ * daemon blocks for ever and a restarted one goes unnoticed until the next
+ * call fails. One loop thread per process, started before the first
+ * connection. */
+#define KEEPALIVE_INTERVAL_S 5
+#define KEEPALIVE_COUNT 3 /* no answer for (3 + 1) * 5 s: the connection is closed */
+
+static pthread_once_t g_event_once = PTHREAD_ONCE_INIT;
+static int g_event_loop;
+
+static void *event_loop(void *arg)
+{
+  (void)arg;
+  for (;;)
+    if (virEventRunDefaultImpl() < 0)
+      sleep_s(0.1);
+  return NULL;
+}
+
+static void event_loop_start(void)
+{
+  pthread_t t;
+  sigset_t all, old;
+  if (virEventRegisterDefaultImpl() < 0)
+    return;
+  /* Signals stay with the main thread: its loops poll the flag, and a
+   * SIGPIPE on a closed socket must not kill the process from here. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  g_event_loop = pthread_create(&t, NULL, event_loop, NULL) == 0;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (g_event_loop)
+    pthread_detach(t);
+}
+
+/* virConnectOpen has no timeout: to a stopped daemon (SIGSTOP, a hung
+ * host) it blocks for ever, and keepalive only starts once it returns. So it
+ * runs in a thread of its own that the caller stops waiting for after a
+ * deadline or a signal; an abandoned opener closes what it gets late and
+ * frees itself. */
+typedef struct {
+  pthread_mutex_t lock;
+  pthread_cond_t cv;
+  char *uri;
+  virConnectPtr conn;
+  char err[512];
+  int done, abandoned;
+} opener;
+
+static void opener_free(opener *o)
+{
+  pthread_mutex_destroy(&o->lock);
+  pthread_cond_destroy(&o->cv);
+  free(o->uri);
+  free(o);
+}
+
+static void *open_thread(void *arg)
+{
+  opener *o = arg;
+  virConnectPtr c = virConnectOpen(o->uri);
+  const char *m = c ? NULL : virGetLastErrorMessage();
+  pthread_mutex_lock(&o->lock);
+  if (!c)
+    snprintf(o->err, sizeof(o->err), "%s", m ? m : "unknown libvirt error");
+  o->conn = c;
+  o->done = 1;
+  int abandoned = o->abandoned;
+  pthread_cond_signal(&o->cv);
+  pthread_mutex_unlock(&o->lock);
+  if (abandoned) {
+    if (c)
+      virConnectClose(c);
+    opener_free(o);
+  }
+  return NULL;
+}
+
+/* Open `uri`, waiting at most `timeout_s` (< 0: no limit) and, if
+ * `stop_on_signal`, not past a signal. NULL with the reason in err. */
+static virConnectPtr open_timed(const char *uri, double timeout_s, int stop_on_signal, char *err, size_t err_len)
+{
+  opener *o = calloc(1, sizeof(*o));
+  pthread_t t;
+  sigset_t all, old;
+  virConnectPtr c = NULL;
+  if (!o || !(o->uri = strdup(uri))) {
+    free(o);
+    snprintf(err, err_len, "out of memory");
+    return NULL;
+  }
+  pthread_mutex_init(&o->lock, NULL);
+  pthread_cond_init(&o->cv, NULL);
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old); /* signals stay with the main thread */
+  int started = pthread_create(&t, NULL, open_thread, o) == 0;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (!started) {
+    opener_free(o);
+    snprintf(err, err_len, "cannot start a thread");
+    return NULL;
+  }
+  pthread_detach(t);
+  double t0 = now_s();
+  pthread_mutex_lock(&o->lock);
+  while (!o->done && !(stop_on_signal && vs_interrupted()) && (timeout_s < 0 || now_s() - t0 < timeout_s)) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 100000000; /* look at the clock and the signal flag ten times a second */
+    if (until.tv_nsec >= 1000000000) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait(&o->cv, &o->lock, &until);
+  }
+  int done = o->done;
+  if (done) {
+    c = o->conn;
+    if (!c)
+      snprintf(err, err_len, "%s", o->err);
+  } else {
+    o->abandoned = 1;
+    snprintf(err, err_len, "%s", vs_interrupted() && stop_on_signal ? "interrupted"
+                                                                    : "libvirtd does not answer");
+  }
+  pthread_mutex_unlock(&o->lock);
+  if (done)
+    opener_free(o);
+  return c;
+}
+
+static void on_close(virConnectPtr conn, int reason, void *opaque)
+{
+  (void)conn;
+  atomic_store(&((host_t *)opaque)->closed, 1 + reason);
+}
+
+static int host_connect(host_t *h, double timeout_s, int stop_on_signal, char *err, size_t err_len)
+{
+  pthread_once(&g_event_once, event_loop_start);
+  atomic_store(&h->closed, 0);
+  if (!(h->conn = open_timed(h->uri, timeout_s, stop_on_signal, err, err_len)))
+    return VS_ERROR;
+  if (g_event_loop) {
+    virConnectSetKeepAlive(h->conn, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT);
+    virConnectRegisterCloseCallback(h->conn, on_close, h, NULL);
+  }
+  /* A user's qemu:///session has no DAC driver (QEMU runs as that user
+   * anyway): our static DAC label would be refused there. As root the
+   * session URI reaches the system daemon, which has it. */
+  char *caps = virConnectGetCapabilities(h->conn);
+  h->dac = !caps || strstr(caps, "<model>dac</model>") != NULL;
+  free(caps);
+  return VS_OK;
+}
+
+static void host_disconnect(host_t *h)
+{
+  if (!h->conn)
+    return;
+  if (g_event_loop)
+    virConnectUnregisterCloseCallback(h->conn, on_close);
+  virConnectClose(h->conn);
+  h->conn = NULL;
+}
+
+/* The connection is gone: closed by the daemon (restart, stop), dropped by
+ * keepalive, or a call already failed on it. */
+static int host_lost(host_t *h)
+{
+  return !h->conn || atomic_load(&h->closed) || virConnectIsAlive(h->conn) != 1;
+}
+
+static const char *lost_reason(host_t *h)
+{
+  switch (atomic_load(&h->closed) - 1) {
+  case VIR_CONNECT_CLOSE_REASON_EOF: return "libvirtd closed it: restarted or stopped?";
+  case VIR_CONNECT_CLOSE_REASON_KEEPALIVE: return "libvirtd stopped answering";
+  case VIR_CONNECT_CLOSE_REASON_ERROR: return "a socket error";
+  default: return "libvirtd restarted or stopped?";
+  }
+}
+
+/* Open the host again, trying for up to the reconnect timeout: a daemon
+ * being restarted takes a moment to listen again. */
+static int host_reconnect(const vs_real *r, host_t *h)
+{
+  double t0 = now_s(), left;
+  char err[512];
+  host_disconnect(h);
+  while ((left = r->opts.reconnect_timeout_s - (now_s() - t0)) > 0) {
+    if (host_connect(h, left, 0, err, sizeof(err)) == VS_OK)
+      return VS_OK;
+    sleep_s(0.25);
+  }
+  return VS_ERROR;
+}
+
+/* Before an experiment: a connection lost since the last one (no domain of
+ * ours was running then) is opened again. */
+static int hosts_ready(vs_real *r)
+{
+  for (size_t i = 0; i < r->n_hosts; i++) {
+    host_t *h = &r->hosts[i];
+    if (!host_lost(h))
+      continue;
+    if (vs_interrupted()) /* no domain of ours runs: nothing to wait for */
+      return vs_interrupt_error("before VMs were started");
+    const char *why = lost_reason(h);
+    if (host_reconnect(r, h) != VS_OK)
+      return vs_error_set(VS_ERROR, "%s: lost the connection to libvirt (%s) and could not reconnect within %.0f s",
+                          h->uri, why, r->opts.reconnect_timeout_s);
+  }
+  return VS_OK;
+}
+
+/* Destroy a domain: 1 when it is gone (now, or it had already vanished or
+ * stopped), 0 when it may still run (libvirt could not be asked). */
+static int domain_destroy(virDomainPtr d)
+{
+  if (virDomainDestroy(d) == 0)
+    return 1;
+  int code = virGetLastErrorCode();
+  return code == VIR_ERR_NO_DOMAIN || code == VIR_ERR_OPERATION_INVALID;
+}
+
+/* Controller pids whose leftovers could not all be removed: their run
+ * folders (the domains' disks) stay for a later run. */
+typedef struct {
+  long pid[64];
+  size_t n;
+} pid_set;
+
+static void pid_set_add(pid_set *s, long pid)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (s->pid[i] == pid)
+      return;
+  if (s->n < sizeof(s->pid) / sizeof(s->pid[0]))
+    s->pid[s->n++] = pid;
+}
+
+static int pid_set_has(const pid_set *s, long pid)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (s->pid[i] == pid)
+      return 1;
+  /* A full set cannot say: keep the folder rather than pull a disk from under a domain. */
+  return s->n == sizeof(s->pid) / sizeof(s->pid[0]);
+}
+
+/* pid of the vdistorm run a QEMU process belongs to, from its
+ * "-name guest=vdistorm-<pid>-...," argument; -1 if none. */
+static long qemu_owner(const char *proc_pid)
+{
+  char path[300], buf[8192], name[128];
+  snprintf(path, sizeof(path), "/proc/%s/cmdline", proc_pid);
+  FILE *f = fopen(path, "r");
+  size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+  if (f)
+    fclose(f);
+  buf[n] = '\0';
+  for (size_t i = 0; i < n; i += strlen(buf + i) + 1) {
+    if (strcmp(buf + i, "-name") != 0 || i + 6 >= n)
+      continue;
+    const char *a = buf + i + 6;
+    if (strncmp(a, "guest=", 6) != 0)
+      return -1;
+    snprintf(name, sizeof(name), "%.*s", (int)strcspn(a + 6, ","), a + 6);
+    return vs_real_name_pid(name);
+  }
+  return -1;
+}
+
+static int process_running(long pid)
+{
+  char path[64], buf[512];
+  snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+  FILE *f = fopen(path, "r");
+  size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+  if (f)
+    fclose(f);
+  buf[n] = '\0';
+  const char *p = strrchr(buf, ')');
+  return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/* QEMU processes of dead runs that no libvirtd knows (any more): started
+ * just before the daemon was killed, or left by a daemon that came back
+ * without them. Only on this machine, after libvirt destroyed what it knows. */
+static int kill_orphan_qemus(vs_real *r, pid_set *busy)
+{
+  long victims[256];
+  size_t nv = 0;
+  DIR *dp = opendir("/proc");
+  struct dirent *e;
+  while (dp && (e = readdir(dp)) && nv < sizeof(victims) / sizeof(victims[0])) {
+    char *end;
+    long qpid = strtol(e->d_name, &end, 10);
+    if (*end || qpid <= 0)
+      continue;
+    long owner = qemu_owner(e->d_name);
+    if (owner <= 0 || owner == r->pid || !pid_dead(owner) || !process_running(qpid))
+      continue;
+    if (kill((pid_t)qpid, SIGTERM) != 0) {
+      pid_set_add(busy, owner);
+      continue;
+    }
+    victims[nv++] = qpid;
+    if (r->opts.events)
+      fprintf(stderr, "real: stopped QEMU process %ld of dead vdistorm process %ld (unknown to libvirt)\n", qpid,
+              owner);
+  }
+  if (dp)
+    closedir(dp);
+  /* QEMU closes its disks on SIGTERM; a hung one is killed. */
+  for (double t0 = now_s(); now_s() - t0 < 3;) {
+    size_t alive = 0;
+    for (size_t i = 0; i < nv; i++)
+      alive += process_running(victims[i]);
+    if (!alive)
+      return (int)nv;
+    sleep_s(0.05);
+  }
+  for (size_t i = 0; i < nv; i++)
+    if (process_running(victims[i]))
+      kill((pid_t)victims[i], SIGKILL);
+  return (int)nv;
+}
+
 int vs_real_cleanup_leftovers(vs_real *r, int *n_cleaned)
 {
-  int cleaned = 0;
+  pid_set busy = {.n = 0};
+  int cleaned = 0, local = 0;
   for (size_t h = 0; h < r->n_hosts; h++) {
     virDomainPtr *doms = NULL;
     int n = virConnectListAllDomains(r->hosts[h].conn, &doms, 0);
+    local |= r->hosts[h].local;
     if (n < 0)
       return vs_error_set(VS_ERROR, "%s: cannot list domains: %s", r->hosts[h].uri, virt_msg());
     for (int i = 0; i < n; i++) {
       const char *name = virDomainGetName(doms[i]);
       long pid = name ? vs_real_name_pid(name) : -1;
       if (pid > 0 && pid != r->pid && pid_dead(pid)) {
-        if (virDomainIsActive(doms[i]) == 1)
-          virDomainDestroy(doms[i]);
+        /* Also when its disk is already gone (a run that lost libvirtd
+         * removed it): destroying needs no disk. */
+        int gone = domain_destroy(doms[i]);
         if (virDomainIsPersistent(doms[i]) == 1)
           virDomainUndefine(doms[i]);
-        cleaned++;
-        if (r->opts.events)
-          fprintf(stderr, "real: removed leftover domain %s of dead process %ld\n", name, pid);
+        if (!gone) {
+          pid_set_add(&busy, pid);
+          if (r->opts.events)
+            fprintf(stderr, "real: cannot destroy leftover domain %s of dead process %ld: %s\n", name, pid,
+                    virt_msg());
+        } else {
+          cleaned++;
+          if (r->opts.events)
+            fprintf(stderr, "real: removed leftover domain %s of dead process %ld\n", name, pid);
+        }
       }
       virDomainFree(doms[i]);
     }
     free(doms);
   }
-  /* Run folders (overlays, console logs) of dead processes. */
+  if (local)
+    cleaned += kill_orphan_qemus(r, &busy);
+  /* Run folders (overlays, console logs) of dead processes, unless one of
+   * their domains is still running. */
   DIR *dp = opendir(r->image_dir);
   struct dirent *e;
   while (dp && (e = readdir(dp))) {
@@ -123,7 +477,7 @@ int vs_real_cleanup_leftovers(vs_real *r, int *n_cleaned)
     if (strncmp(e->d_name, "run-", 4) != 0)
       continue;
     long pid = strtol(e->d_name + 4, &end, 10); /* the name is ours: digits, no sign */
-    if (*end || pid <= 0 || pid == r->pid || !pid_dead(pid))
+    if (*end || pid <= 0 || pid == r->pid || !pid_dead(pid) || pid_set_has(&busy, pid))
       continue;
     char *path = join(r->image_dir, e->d_name);
     if (path)
@@ -281,7 +635,7 @@ static int probe_kvm(vs_real *r)
   virDomainPtr dom = NULL;
   int works = 0;
   vs_real_domain_spec sp = {"kvm", name, 128.0 * 1048576, 1, r->kernel, r->initrd, NULL, NULL, NULL,
-                            "console=ttyS0 quiet panic=-1 vdistorm.probe=1", r->dac};
+                            "console=ttyS0 quiet panic=-1 vdistorm.probe=1", r->hosts[0].dac ? r->dac : NULL};
   vs_real_domain_name(name, sizeof(name), r->pid, "probe", 0);
   if (!(log = join(r->workdir, "probe.log")))
     goto cleanup;
@@ -301,10 +655,11 @@ static int probe_kvm(vs_real *r)
   }
 cleanup:
   if (dom) {
-    virDomainDestroy(dom);
+    if (!domain_destroy(dom))
+      r->kept = 1; /* the next run removes it */
     virDomainFree(dom);
   }
-  if (log)
+  if (log && !r->kept)
     unlink(log);
   free(log);
   free(xml);
@@ -318,9 +673,10 @@ void vs_real_free(vs_real *r)
   if (!r)
     return;
   for (size_t i = 0; i < r->n_hosts; i++)
-    if (r->hosts[i].conn)
-      virConnectClose(r->hosts[i].conn);
-  if (r->workdir)
+    host_disconnect(&r->hosts[i]);
+  /* Disks of domains that could not be destroyed stay: removing them under
+   * a running QEMU leaves a domain no one can account for. */
+  if (r->workdir && !r->kept)
     vs_fs_remove_tree(r->workdir);
   free(r->hosts);
   free(r->image_dir);
@@ -385,8 +741,12 @@ int vs_real_open(vs_real **out, const vs_scenario *sc, const vs_real_options *op
     virNodeInfo ni;
     h->uri = sc->real.n_uris ? sc->real.uris[i] : default_uri;
     h->local = is_local_uri(h->uri);
-    if (!(h->conn = virConnectOpen(h->uri))) {
-      rc = vs_error_set(VS_ERROR, "libvirt unreachable at %s: %s (is libvirtd running?)", h->uri, virt_msg());
+    char err[512];
+    /* No time limit (an ssh URI may ask for a password), but a signal ends the wait. */
+    if (host_connect(h, -1, 1, err, sizeof(err)) != VS_OK) {
+      rc = vs_interrupted() ? vs_interrupt_error("while connecting to %s", h->uri)
+                            : vs_error_set(VS_ERROR, "libvirt unreachable at %s: %s (is libvirtd running?)", h->uri,
+                                           err);
       goto fail;
     }
     h->ncpus = virNodeGetInfo(h->conn, &ni) == 0 && ni.cpus > 0 ? (int)ni.cpus : 1;
@@ -410,9 +770,13 @@ int vs_real_open(vs_real **out, const vs_scenario *sc, const vs_real_options *op
   case VS_DOMAIN_QEMU: strcpy(r->type, "qemu"); break;
   default:
     strcpy(r->type, probe_kvm(r) ? "kvm" : "qemu");
-    if (r->opts.events)
+    if (r->opts.events && !vs_interrupted())
       fprintf(stderr, "real: domain type %s (%s)\n", r->type,
               strcmp(r->type, "kvm") ? "KVM did not boot a probe guest; using QEMU TCG" : "KVM works");
+  }
+  if (vs_interrupted()) {
+    rc = vs_interrupt_error("while the hypervisors were opened");
+    goto fail;
   }
   *out = r;
   return VS_OK;
@@ -435,21 +799,41 @@ typedef struct {
   long long rd_bytes, rd_reqs;
 } real_vm;
 
+/* qemu-img's own lines never reach the terminal: its output (stderr
+ * merged into the captured stdout by the shell, which core/spawn cannot do)
+ * becomes the reason in our one-line error. */
 static int make_disk(const vs_real *r, const char *disk)
 {
   vs_spawn_options so = VS_SPAWN_OPTIONS_INIT;
+  vs_buf out = VS_BUF_INIT;
   int status = 0, rc;
-  so.search_path = 1;
-  so.quiet_stderr = 1; /* its own messages would break our one-line errors */
+  char why[300] = "";
+  so.max_out = 16 << 10;
   if (r->sc->real.disk == VS_DISK_FULL_COPY) {
-    char *argv[] = {"qemu-img", "convert", "-q", "-f", "qcow2", "-O", "qcow2", r->base, (char *)disk, NULL};
-    rc = vs_spawn_run(argv, &so, NULL, &status);
+    char *argv[] = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", "qemu-img", "convert", "-q", "-f", "qcow2",
+                    "-O", "qcow2", r->base, (char *)disk, NULL};
+    rc = vs_spawn_run(argv, &so, &out, &status);
   } else {
-    char *argv[] = {"qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", r->base, (char *)disk, NULL};
-    rc = vs_spawn_run(argv, &so, NULL, &status);
+    char *argv[] = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", "qemu-img", "create", "-q", "-f", "qcow2",
+                    "-F", "qcow2", "-b", r->base, (char *)disk, NULL};
+    rc = vs_spawn_run(argv, &so, &out, &status);
   }
-  if (rc == VS_OK && status != 0)
-    rc = vs_error_set(VS_ERROR, "qemu-img could not make %s from %s (exit status %d)", disk, r->base, status);
+  if (rc == VS_OK && status != 0) {
+    /* Killed by the same Ctrl-C that stopped us: that is the news. */
+    if (vs_interrupted())
+      rc = vs_interrupt_error("while the VMs' disks were made (every disk of this run is removed)");
+    else {
+      /* Its first line says why ("qemu-img: FILE: Could not open ..."). */
+      const char *o = out.data ? out.data : "", *p = o + strspn(o, " \t\r\n");
+      snprintf(why, sizeof(why), "%.*s", (int)strcspn(p, "\r\n"), p);
+      if (!strncmp(why, "qemu-img: ", 10))
+        memmove(why, why + 10, strlen(why + 10) + 1);
+      rc = vs_error_set(VS_ERROR, "qemu-img could not make %s from %s: %s", disk, r->base,
+                        why[0] ? why : status == 127 ? "qemu-img not found (apt-get install qemu-utils)"
+                                                     : "it failed without saying why");
+    }
+  }
+  vs_buf_clear(&out);
   return rc;
 }
 
@@ -542,9 +926,13 @@ static int start_due(vs_real *r, const vs_boot_req *plan, size_t n, const vs_boo
   int booting = 0;
   for (size_t i = 0; i < n; i++)
     booting += vms[i].started && vms[i].state == 0;
-  for (size_t i = 0; i < n && !vs_interrupted(); i++) {
+  for (size_t i = 0; i < n; i++) {
     real_vm *v = &vms[i];
     double t = now_s() - t0;
+    /* Each start takes a while (QEMU is spawned): a signal is honoured
+     * between two starts, not after the whole pass. */
+    if (vs_interrupted())
+      return vs_interrupt_error("while VMs were started (every domain this run started is destroyed)");
     if (v->started || plan[i].start_s > t)
       continue;
     if ((lim->max_concurrent > 0 && booting >= lim->max_concurrent) || t - *last_start < lim->min_gap_s)
@@ -552,15 +940,18 @@ static int start_due(vs_real *r, const vs_boot_req *plan, size_t n, const vs_boo
     vs_real_domain_spec spec = {.type = r->type, .name = v->name, .memory_B = sc->real.memory_B,
                                 .vcpus = sc->real.vcpus, .kernel = r->kernel, .initrd = r->initrd, .disk = v->disk,
                                 .disk_format = "qcow2", .console_log = v->con.path, .cmdline = cmdline,
-                                .dac_label = r->dac};
+                                .dac_label = v->host->dac ? r->dac : NULL};
     char *xml = vs_real_domain_xml(&spec);
     if (!xml)
       return vs_error_set(VS_ENOMEM, "out of memory");
     res->started_s[i] = *last_start = now_s() - t0;
     v->dom = virDomainCreateXML(v->host->conn, xml, 0);
     free(xml);
-    v->started = 1;
+    v->started = 1; /* also on failure: the domain may exist if only the answer was lost */
     booting++;
+    if (!v->dom && host_lost(v->host))
+      return vs_error_set(VS_ERROR, "%s: lost the connection to libvirt while starting %s (%s)", v->host->uri,
+                          v->name, lost_reason(v->host));
     if (!v->dom)
       return vs_error_set(VS_ERROR, "%s: cannot start domain %s: %s", v->host->uri, v->name, virt_msg());
   }
@@ -612,21 +1003,100 @@ static size_t poll_consoles(vs_real *r, real_vm *vms, size_t n, vs_boot_result *
   return done;
 }
 
-static void destroy_vms(real_vm *vms, size_t n)
+/* Destroy a started VM's domain, looked up by name when libvirt never
+ * handed it over (the start failed, or the connection was opened again).
+ * 1 when it is gone. */
+static int vm_destroy(real_vm *v)
+{
+  if (!v->dom && !(v->dom = virDomainLookupByName(v->host->conn, v->name)))
+    return virGetLastErrorCode() == VIR_ERR_NO_DOMAIN;
+  return domain_destroy(v->dom);
+}
+
+/* Destroy every domain this run started, reconnecting to a host whose
+ * connection was lost (once: it may take up to the reconnect timeout), and
+ * remove the disks and logs of those known to be gone. Returns how many
+ * may still run; their files stay for the next run's cleanup. */
+static size_t destroy_vms(vs_real *r, real_vm *vms, size_t n, int *reconnected, char *why, size_t why_len)
+{
+  size_t left = 0;
+  *reconnected = 0;
+  why[0] = '\0';
+  for (size_t h = 0; h < r->n_hosts; h++) {
+    host_t *host = &r->hosts[h];
+    int tried = 0;
+    for (size_t i = 0; i < n; i++) {
+      real_vm *v = &vms[i];
+      if (v->host != host || !v->started || !host->conn)
+        continue;
+      if (vm_destroy(v))
+        v->started = 0; /* gone: its disk and log can go */
+      else if (!why[0] && !host_lost(host))
+        snprintf(why, why_len, "%s", virt_msg());
+      if (v->started && !tried && host_lost(host)) {
+        /* Our old handles died with the connection: look the names up anew. */
+        tried = 1;
+        for (size_t k = 0; k < n; k++)
+          if (vms[k].host == host && vms[k].dom) {
+            virDomainFree(vms[k].dom);
+            vms[k].dom = NULL;
+          }
+        if (host_reconnect(r, host) == VS_OK) {
+          *reconnected = 1;
+          i = (size_t)-1; /* again from the first VM of this host */
+        } else if (!why[0])
+          snprintf(why, why_len, "libvirt unreachable at %s for %.0f s", host->uri, r->opts.reconnect_timeout_s);
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    real_vm *v = &vms[i];
+    if (v->dom)
+      virDomainFree(v->dom);
+    v->dom = NULL;
+    if (v->started) { /* may still run: its disk and log stay for the next run */
+      left++;
+      continue;
+    }
+    if (v->disk)
+      unlink(v->disk);
+    if (v->con.path)
+      unlink(v->con.path);
+  }
+  return left;
+}
+
+static void free_vms(real_vm *vms, size_t n)
 {
   for (size_t i = 0; vms && i < n; i++) {
-    if (vms[i].dom) {
-      virDomainDestroy(vms[i].dom);
-      virDomainFree(vms[i].dom);
-    }
-    if (vms[i].disk)
-      unlink(vms[i].disk);
-    if (vms[i].con.path)
-      unlink(vms[i].con.path);
     free(vms[i].disk);
     free(vms[i].con.path);
   }
   free(vms);
+}
+
+/* The host of a VM: one hypervisor URI per scenario host, never wrapped
+ * around (a schedule for four hosts does not run on one by accident). */
+static int check_hosts(const vs_real *r, const vs_boot_req *plan, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (plan[i].host < 0 || (size_t)plan[i].host >= r->n_hosts)
+      return vs_error_set(VS_EINPUT,
+                          "VM %d is placed on host-%d but the real: section names %zu hypervisor URI%s "
+                          "(give one real.uri per host used, host-0 first)",
+                          plan[i].vm, plan[i].host, r->n_hosts, r->n_hosts == 1 ? "" : "s");
+  return VS_OK;
+}
+
+/* A connection lost while domains of ours run fails the experiment: the
+ * host was disturbed, and its domains are destroyed after reconnecting. */
+static int check_connections(vs_real *r)
+{
+  for (size_t h = 0; h < r->n_hosts; h++)
+    if (host_lost(&r->hosts[h]))
+      return vs_error_set(VS_ERROR, "%s: lost the connection to libvirt while VMs were booting (%s)", r->hosts[h].uri,
+                          lost_reason(&r->hosts[h]));
+  return VS_OK;
 }
 
 static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_boot_limits *limits,
@@ -638,8 +1108,9 @@ static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_
   vs_boot_result *res = vs_boot_result_new(plan, n);
   real_vm *vms = calloc(n ? n : 1, sizeof(*vms));
   sampler sp = {.res = res};
-  char cmdline[256], label[64], err[512] = "";
-  int rc = VS_OK, run = ++r->runs;
+  char cmdline[256], label[64], err[512] = "", why[300];
+  int rc = VS_OK, run = ++r->runs, reconnected = 0;
+  size_t left = 0;
 
   *out = NULL;
   if (limits)
@@ -650,20 +1121,28 @@ static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_
     rc = vs_error_set(VS_ENOMEM, "out of memory");
     goto cleanup;
   }
+  if ((rc = check_hosts(r, plan, n)) != VS_OK || (rc = hosts_ready(r)) != VS_OK)
+    goto cleanup;
   res->backend = "libvirt";
-  res->domain_type = r->type;
+  /* A literal: the result outlives this session (printed after vs_real_free). */
+  res->domain_type = strcmp(r->type, "kvm") ? "qemu" : "kvm";
   res->n_hosts = (int)r->n_hosts;
   snprintf(label, sizeof(label), "%s.%d", sc->name ? sc->name : "run", run);
   snprintf(cmdline, sizeof(cmdline), "console=ttyS0 quiet panic=-1 vdistorm.ws_kib=%.0f vdistorm.cpu_mb=%.0f",
            ceil(sc->real.working_set_B / 1024.0), floor(sc->real.guest_cpu_work_f / VS_REAL_CYCLES_PER_MB));
 
-  /* Disks first: copying is not part of the boot being measured. */
+  /* Disks first: copying is not part of the boot being measured. A full
+   * copy takes seconds per VM, so a signal is honoured between two. */
   for (size_t i = 0; i < n; i++) {
     real_vm *v = &vms[i];
     char file[128];
+    if (vs_interrupted()) {
+      rc = vs_interrupt_error("while the VMs' disks were made (every disk of this run is removed)");
+      goto cleanup;
+    }
     res->ready_s[i] = NAN;
     vs_real_domain_name(v->name, sizeof(v->name), r->pid, label, plan[i].vm);
-    v->host = &r->hosts[(size_t)plan[i].host % r->n_hosts];
+    v->host = &r->hosts[plan[i].host];
     snprintf(file, sizeof(file), "%s.qcow2", v->name);
     v->disk = join(r->workdir, file);
     snprintf(file, sizeof(file), "%s.log", v->name);
@@ -686,7 +1165,8 @@ static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_
       rc = vs_interrupt_error("while VMs were booting (every domain this run started is destroyed)");
       goto cleanup;
     }
-    if ((rc = start_due(r, plan, n, &lim, vms, res, cmdline, t0, &last_start)) != VS_OK)
+    if ((rc = check_connections(r)) != VS_OK ||
+        (rc = start_due(r, plan, n, &lim, vms, res, cmdline, t0, &last_start)) != VS_OK)
       goto cleanup;
     done = poll_consoles(r, vms, n, res, t0, err, sizeof(err));
     double t = now_s() - t0;
@@ -706,7 +1186,19 @@ static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_
 
 cleanup:
   /* Always: destroy every domain we started and remove its disk and log. */
-  destroy_vms(vms, n);
+  if (vms && (left = destroy_vms(r, vms, n, &reconnected, why, sizeof(why))) > 0) {
+    /* One line still: what went wrong first, then what is left and who
+     * removes it. An interrupted run keeps its exit code. */
+    r->kept = 1;
+    if (rc == VS_OK)
+      rc = vs_error_set(VS_ERROR, "the VMs were measured but not all could be stopped");
+    rc = vs_error_set(rc, "%s; %zu domain%s could not be destroyed (%s): the next 'vdistorm real' removes %s and %s "
+                      "disk%s in %s",
+                      vs_error_last(), left, left == 1 ? "" : "s", why[0] ? why : "unknown libvirt error",
+                      left == 1 ? "it" : "them", left == 1 ? "its" : "their", left == 1 ? "" : "s", r->workdir);
+  } else if (reconnected && rc != VS_OK)
+    rc = vs_error_set(rc, "%s; reconnected and destroyed this run's domains", vs_error_last());
+  free_vms(vms, n);
   free(sp.prev_busy);
   free(sp.prev_total);
   if (rc != VS_OK) {
@@ -720,16 +1212,23 @@ cleanup:
 int vs_real_run(const vs_scenario *sc, const vs_real_options *opts, vs_backend_fn study, void *payload)
 {
   vs_real *r = NULL;
+  struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
   int rc;
   vs_interrupt_install();
-  if ((rc = vs_real_open(&r, sc, opts)) != VS_OK)
-    return rc;
-  vs_backend b = {.name = "libvirt", .sc = sc, .boot = real_boot, .impl = r};
-  if (opts) {
-    b.progress = opts->progress;
-    b.progress_ctx = opts->progress_ctx;
+  /* A write to libvirtd's socket after it died, or to a closed terminal's
+   * pipe (ssh gone), raises SIGPIPE: it must fail that write, not kill us
+   * with our domains still running. */
+  sigemptyset(&ign.sa_mask);
+  sigaction(SIGPIPE, &ign, &old_pipe);
+  if ((rc = vs_real_open(&r, sc, opts)) == VS_OK) {
+    vs_backend b = {.name = "libvirt", .sc = sc, .boot = real_boot, .impl = r};
+    if (opts) {
+      b.progress = opts->progress;
+      b.progress_ctx = opts->progress_ctx;
+    }
+    rc = study(&b, payload);
+    vs_real_free(r);
   }
-  rc = study(&b, payload);
-  vs_real_free(r);
+  sigaction(SIGPIPE, &old_pipe, NULL);
   return rc;
 }
