@@ -23,9 +23,11 @@ typedef struct {
 } vs_command;
 
 extern const vs_command vs_cmd_run, vs_cmd_boot, vs_cmd_threshold, vs_cmd_schedule, vs_cmd_validate,
-    vs_cmd_regress, vs_cmd_dataset, vs_cmd_forecast, vs_cmd_real, vs_cmd_calibrate, vs_cmd_plot, vs_cmd_failover;
+    vs_cmd_regress, vs_cmd_dataset, vs_cmd_forecast, vs_cmd_real, vs_cmd_calibrate, vs_cmd_plot, vs_cmd_failover,
+    vs_cmd_sweep, vs_cmd_plan;
 
 /* Options every simulating command takes. */
+#define VS_CLI_MAX_SET 64
 typedef struct {
   const char *scenario_path; /* NULL: the bundled default */
   const char *out_dir;       /* -o DIR; NULL: results/runs/<scenario>-<timestamp> */
@@ -34,13 +36,15 @@ typedef struct {
   int verbose;               /* -v: the backend's own log */
   int quiet;                 /* -q: no progress on stderr */
   int force;                 /* --force: run past the memory estimate; replace a foreign -o folder */
+  const char *set[VS_CLI_MAX_SET]; /* --set KEY=VALUE (scenario/override.h), in order */
+  int n_set;
 } vs_cli_common;
 #define VS_CLI_COMMON_INIT \
   {.scenario_path = NULL, .out_dir = NULL, .json = 0, .no_save = 0, .verbose = 0, .quiet = 0, .force = 0}
 
 /* Long-option codes above the ASCII range, for options without a letter. */
 enum {
-  VS_OPT_JSON = 0x100, VS_OPT_NO_SAVE, VS_OPT_HELP, VS_OPT_FORCE,
+  VS_OPT_JSON = 0x100, VS_OPT_NO_SAVE, VS_OPT_HELP, VS_OPT_FORCE, VS_OPT_SET,
   VS_OPT_FIRST_OWN = 0x200 /* commands number their own options from here */
 };
 
@@ -79,7 +83,7 @@ int vs_cli_fail(int rc);
 void vs_cli_json_errors(int on);
 const char *vs_cli_default_scenario(void);
 /* Load the scenario named by the options (or the bundled default), its
- * forecast workload resolved. */
+ * --set overrides applied and its forecast workload resolved. */
 int vs_cli_load_scenario(const vs_cli_common *o, vs_scenario **sc);
 
 /* Progress of long runs on stderr: on a terminal one line rewritten in
@@ -89,6 +93,10 @@ vs_cli_progress *vs_cli_progress_new(const vs_cli_common *o);
 void vs_cli_progress_phase(vs_cli_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vs_cli_progress_boot(void *ctx, const vs_boot_progress *bp); /* a vs_boot_progress_fn */
 void vs_cli_progress_done(vs_cli_progress *p);                    /* clear the line, free */
+/* Points of a sweep or plan search: "PHASE: done/total points [elapsed, ETA]";
+ * `before` of them were done when this run started (resumed), so the ETA
+ * counts only this run's pace. Off a terminal: one line per call. */
+void vs_cli_progress_count(vs_cli_progress *p, size_t done, size_t total, size_t before);
 
 /* Run `study` on the simulator / on live VMs, with progress; returns the
  * study's VS_* code, its error message set on this thread. */

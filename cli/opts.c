@@ -114,13 +114,22 @@ int vs_cli_date_arg(const char *opt, const char *value, int *year, int *month, i
 
 int vs_cli_load_scenario(const vs_cli_common *o, vs_scenario **sc)
 {
-  return vs_workload_scenario_load(sc, o->scenario_path ? o->scenario_path : vs_cli_default_scenario());
+  vs_overrides set = VS_OVERRIDES_INIT;
+  int rc = VS_OK;
+  for (int i = 0; i < o->n_set && rc == VS_OK; i++)
+    rc = vs_overrides_add(&set, o->set[i], NULL);
+  if (rc == VS_OK)
+    rc = vs_workload_scenario_load_overrides(sc, o->scenario_path ? o->scenario_path : vs_cli_default_scenario(),
+                                             &set);
+  vs_overrides_clear(&set);
+  return rc;
 }
 
 static const struct option common_options[] = {
     {"json", no_argument, NULL, VS_OPT_JSON},    {"output", required_argument, NULL, 'o'},
     {"no-save", no_argument, NULL, VS_OPT_NO_SAVE}, {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},         {"force", no_argument, NULL, VS_OPT_FORCE},
+    {"set", required_argument, NULL, VS_OPT_SET},
 };
 #define N_COMMON (sizeof(common_options) / sizeof(common_options[0]))
 
@@ -132,6 +141,11 @@ static int common_option(vs_cli_common *o, int opt, const char *arg)
   case VS_OPT_FORCE: o->force = 1; return 1;
   case 'q': o->quiet = 1; return 1;
   case 'v': o->verbose = 1; return 1;
+  case VS_OPT_SET:
+    if (o->n_set >= VS_CLI_MAX_SET)
+      return vs_error_set(VS_EINPUT, "--set: at most %d overrides", VS_CLI_MAX_SET);
+    o->set[o->n_set++] = arg;
+    return 1;
   case 'o':
     if (!*arg)
       return vs_error_set(VS_EINPUT, "--output needs a directory");

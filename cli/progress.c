@@ -94,3 +94,18 @@ void vs_cli_progress_done(vs_cli_progress *p)
     fprintf(stderr, "\r\033[K");
   free(p);
 }
+
+void vs_cli_progress_count(vs_cli_progress *p, size_t done, size_t total, size_t before)
+{
+  char line[200];
+  if (!p || !p->on)
+    return;
+  double t = now_s() - p->t0;
+  int n = snprintf(line, sizeof(line), "%s: %zu/%zu points  [%.0f s", p->phase, done, total, t);
+  /* At this run's pace so far (resumed points took no time). */
+  if (n > 0 && (size_t)n < sizeof(line) && done > before && done < total)
+    snprintf(line + n, sizeof(line) - (size_t)n, ", ETA %.0f s]", t / (double)(done - before) * (double)(total - done));
+  else if (n > 0 && (size_t)n < sizeof(line))
+    snprintf(line + n, sizeof(line) - (size_t)n, "]");
+  show(p, line, 1);
+}

@@ -206,6 +206,10 @@ cJSON *vs_json_validation(const vs_scenario *sc, const vs_validation *v)
   }
   cJSON_AddStringToObject(o, "first_start", vs_clock_format(v->first_start_s, buf, sizeof(buf)));
   cJSON_AddStringToObject(o, "last_ready", vs_clock_format(v->last_ready_s, buf, sizeof(buf)));
+  cJSON_AddNumberToObject(o, "last_ready_s", v->last_ready_s);
+  /* A never-ready live VM leaves no finite slack. */
+  if (isfinite(v->min_slack_s))
+    cJSON_AddNumberToObject(o, "min_slack_s", v->min_slack_s);
   cJSON *d = cJSON_AddArrayToObject(o, "deadlines");
   for (size_t i = 0; i < v->n_deadlines; i++) {
     cJSON *j = cJSON_CreateObject();

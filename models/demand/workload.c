@@ -116,7 +116,12 @@ cleanup:
 
 int vs_workload_scenario_load(vs_scenario **out, const char *path)
 {
-  int rc = vs_scenario_load(out, path);
+  return vs_workload_scenario_load_overrides(out, path, NULL);
+}
+
+int vs_workload_scenario_load_overrides(vs_scenario **out, const char *path, const vs_overrides *l)
+{
+  int rc = vs_override_scenario_load(out, path, l);
   if (rc == VS_OK && (*out)->workload.forecast && (rc = vs_workload_resolve_forecast(*out)) != VS_OK) {
     vs_scenario_free(*out);
     *out = NULL;

@@ -92,6 +92,7 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
     goto cleanup;
   }
   v->first_start_s = INFINITY;
+  v->min_slack_s = s->n ? INFINITY : 0;
   v->n_classes = sc->n_classes;
   for (size_t i = 0; i < s->n; i++) {
     const vs_schedule_entry *e = &s->entries[i];
@@ -109,6 +110,7 @@ int vs_validate(const vs_scenario *sc, const vs_schedule *s, double origin, cons
     }
     ready_abs[i] = origin + r->ready_s[i];
     late[i] = fmax(0, ready_abs[i] - e->ready_by_s);
+    v->min_slack_s = fmin(v->min_slack_s, e->ready_by_s - ready_abs[i]);
     if (late[i] > 1e-6)
       v->late_vms++;
     else

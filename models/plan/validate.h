@@ -34,6 +34,7 @@ typedef struct {
   double slowest_boot_ratio; /* slowest boot / one VM alone */
   int storm;                 /* slowest_boot_ratio > storm.max_slowdown */
   double first_start_s, last_ready_s; /* s since midnight */
+  double min_slack_s;          /* least (deadline - ready) over the VMs: how early the tightest is; < 0 late */
   double makespan_s;           /* first power-on to last ready */
   vs_capacity_bound storm_free; /* the makespan's storm-free lower bound */
   vs_capacity_bound physical;   /* its physical lower bound: no schedule is faster */

@@ -25,6 +25,7 @@ typedef struct {
   const char *file;       /* name used in messages */
   yaml_document_t *doc;
   char path[VS_KEYPATH_MAX]; /* key path of the mapping being read, "" at the top */
+  const vs_scenario_load_options *opts; /* may be NULL */
 } vs_loader;
 
 /* One mapping of the schema, its keys checked and indexed by `keys`. */
@@ -1200,6 +1201,10 @@ static int parse_document(vs_loader *ld, vs_scenario *sc, const char *buf, size_
   }
   if ((error = check_single_document(&parser, ld->file, buf, len)) < 0)
     goto cleanup;
+  /* Overrides edit the document; adding nodes may move them, so look the root up again. */
+  if (ld->opts && ld->opts->edit && (error = ld->opts->edit(ld->opts->ctx, &doc)) < 0)
+    goto cleanup;
+  root = yaml_document_get_root_node(&doc);
   error = load_root(ld, root, sc);
 
 cleanup:
@@ -1210,7 +1215,8 @@ cleanup:
   return error;
 }
 
-int vs_scenario_load_buffer(vs_scenario **out, const char *buf, size_t len, const char *name)
+static int load_buffer(vs_scenario **out, const char *buf, size_t len, const char *name,
+                       const vs_scenario_load_options *opts)
 {
   vs_loader ld;
   vs_scenario *sc = NULL;
@@ -1223,6 +1229,7 @@ int vs_scenario_load_buffer(vs_scenario **out, const char *buf, size_t len, cons
     name = "<buffer>";
   memset(&ld, 0, sizeof(ld));
   ld.file = name;
+  ld.opts = opts;
 
   if (!(sc = calloc(1, sizeof(*sc))) || !(sc->path = strdup(name)) ||
       !(sc->name = default_name(name))) {
@@ -1238,6 +1245,11 @@ int vs_scenario_load_buffer(vs_scenario **out, const char *buf, size_t len, cons
 cleanup:
   vs_scenario_free(sc);
   return error;
+}
+
+int vs_scenario_load_buffer(vs_scenario **out, const char *buf, size_t len, const char *name)
+{
+  return load_buffer(out, buf, len, name, NULL);
 }
 
 static int read_file(const char *path, char **out, size_t *out_len)
@@ -1292,6 +1304,11 @@ cleanup:
 
 int vs_scenario_load(vs_scenario **out, const char *path)
 {
+  return vs_scenario_load_opts(out, path, NULL);
+}
+
+int vs_scenario_load_opts(vs_scenario **out, const char *path, const vs_scenario_load_options *opts)
+{
   char *buf = NULL;
   size_t len = 0;
   int error;
@@ -1301,7 +1318,7 @@ int vs_scenario_load(vs_scenario **out, const char *path)
   *out = NULL;
   if ((error = read_file(path, &buf, &len)) < 0)
     goto cleanup;
-  error = vs_scenario_load_buffer(out, buf, len, path);
+  error = load_buffer(out, buf, len, path, opts);
 
 cleanup:
   free(buf);

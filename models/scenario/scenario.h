@@ -157,6 +157,15 @@ typedef struct vs_scenario {
 int vs_scenario_load(vs_scenario **out, const char *path);
 /* Same, from a memory buffer; `name` stands in for the file name in messages. */
 int vs_scenario_load_buffer(vs_scenario **out, const char *buf, size_t len, const char *name);
+/* Loading with options: `edit` changes the parsed YAML document before it
+ * is validated (scenario/override.h: `--set KEY=VALUE`). */
+struct yaml_document_s;
+typedef struct {
+  int (*edit)(void *ctx, struct yaml_document_s *doc);
+  void *ctx;
+} vs_scenario_load_options;
+#define VS_SCENARIO_LOAD_OPTIONS_INIT {.edit = NULL, .ctx = NULL}
+int vs_scenario_load_opts(vs_scenario **out, const char *path, const vs_scenario_load_options *opts);
 void vs_scenario_free(vs_scenario *sc);
 
 /* Split every demand point among classes given by share (largest
