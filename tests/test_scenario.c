@@ -41,7 +41,7 @@ static const bad_case bad_cases[] = {
   /* keys */
   {"unknown_top.yaml", VS_EINPUT,
    {":13:1: host: unknown key (expected one of: name, description, seed, hosts, storage, hdd, "
-    "boot, storm, workload, energy, dpm, real)"}},
+    "boot, storm, workload, energy, dpm, real, plan)"}},
   {"unknown_key.yaml", VS_EINPUT,
    {":6:3: hosts.cpus: unknown key (expected one of: count, cores, core_speed, nic_bw, "
     "nic_latency, vm_slots, power_on, power)"}},
@@ -115,6 +115,18 @@ static const bad_case bad_cases[] = {
    {":14:15: storm.cpu_window: '500ms' is too small (expected a duration from 1s to 1 day)"}},
   {"curve_factor_zero.yaml", VS_EINPUT,
    {":12:28: hdd.concurrency[0].factor: '0' is zero (expected a number above 0, at most 100)"}},
+  /* plan: (scenario/purchase.c) */
+  {"plan_bad_price.yaml", VS_EINPUT, {":7:27: plan.options[0].price: 'cheap' is not a price >= 0"}},
+  {"plan_bad_increment.yaml", VS_EINPUT,
+   {":7:60: plan.options[0].set.storage.hdds: '+x' is not an increment (expected +N"}},
+  {"plan_max_absolute.yaml", VS_EINPUT,
+   {":7:43: plan.options[0].max: 3 units of an option that sets a value ('20MB/s')"}},
+  {"plan_goal_storm.yaml", VS_EINPUT, {":6:31: plan.goal.storm: 'maybe' is not true or false"}},
+  {"plan_bad_policy.yaml", VS_EINPUT,
+   {":6:11: plan.policy: bad value 'fastest' (expected one of: jit, braids-waves, all-at-once)"}},
+  {"plan_duplicate_name.yaml", VS_EINPUT, {":8:14: plan.options[1].name: 'disk' is the name of plan.options[0] too"}},
+  {"plan_unknown_key.yaml", VS_EINPUT,
+   {":7:32: plan.options[0].cost: unknown key (expected one of: name, price, max, set)"}},
   /* storage rules */
   {"bad_enum.yaml", VS_EINPUT,
    {":7:9: storage.type: bad value 'san' (expected one of: local, nas)"}},
@@ -497,7 +509,7 @@ static void test_hostile_text(void)
   rc = vs_scenario_load_buffer(&sc, buf, strlen(buf), "long");
   CHECK(rc == VS_EINPUT);
   CHECK_STR_CONTAINS(vs_error_last(), "kkk...: unknown key (expected one of: name,");
-  CHECK_STR_CONTAINS(vs_error_last(), "workload, energy, dpm, real)");
+  CHECK_STR_CONTAINS(vs_error_last(), "workload, energy, dpm, real, plan)");
 
   snprintf(buf, sizeof(buf), "hosts: {count: 1, cores: 1, core_speed: \"3\\tGHz\\r\\n\"}\n");
   rc = vs_scenario_load_buffer(&sc, buf, strlen(buf), "ctl");

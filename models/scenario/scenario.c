@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "core/units.h"
+#include "scenario/purchase.h"
 
 #include <yaml.h>
 
@@ -19,7 +20,7 @@
 #define VS_SCENARIO_MAX_BYTES (16L * 1024 * 1024)
 #define VS_KEYPATH_MAX 256
 #define VS_MESSAGE_MAX 1024
-#define VS_SECTION_MAX_KEYS 12
+#define VS_SECTION_MAX_KEYS 16
 
 typedef struct {
   const char *file;       /* name used in messages */
@@ -1052,10 +1053,16 @@ static int load_real(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   return 0;
 }
 
+/* plan: what may be bought (scenario/purchase.c parses it). */
+static int load_plan(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  return vs_purchase_load(&sc->plan, ld->file, ld->doc, node);
+}
+
 static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
 {
   static const char *const keys[] = {"name", "description", "seed", "hosts", "storage", "hdd",
-                                     "boot", "storm", "workload", "energy", "dpm", "real", NULL};
+                                     "boot", "storm", "workload", "energy", "dpm", "real", "plan", NULL};
   vs_section s;
   long seed = (long)sc->seed;
   int error;
@@ -1075,7 +1082,8 @@ static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
       (error = load_child(&s, "workload", 0, load_workload, sc)) < 0 ||
       (error = load_child(&s, "energy", 0, load_energy, sc)) < 0 ||
       (error = load_child(&s, "dpm", 0, load_dpm, sc)) < 0 ||
-      (error = load_child(&s, "real", 0, load_real, sc)) < 0)
+      (error = load_child(&s, "real", 0, load_real, sc)) < 0 ||
+      (error = load_child(&s, "plan", 0, load_plan, sc)) < 0)
     return error;
   return 0;
 }
@@ -1334,6 +1342,7 @@ void vs_scenario_free(vs_scenario *sc)
     free(sc->classes[i].image);
   }
   free(sc->classes);
+  vs_purchase_free(sc->plan);
   free(sc->path);
   free(sc->name);
   free(sc->description);

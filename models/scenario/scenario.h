@@ -149,6 +149,7 @@ typedef struct vs_scenario {
   vs_real_config real;
   vs_vm_class *classes;   /* at least one */
   size_t n_classes;
+  struct vs_purchase *plan; /* the plan: section (scenario/purchase.h), or NULL */
 } vs_scenario;
 
 /* Load and validate a scenario file. On error returns VS_EINPUT (or VS_EIO for
