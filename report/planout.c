@@ -9,7 +9,7 @@
 #include "core/units.h"
 #include "report/outdir.h"
 
-#define MAX_LISTED 5
+#define MAX_LISTED VS_PLAN_LISTED
 #define MAX_FRONTIER 1000
 
 static void add_number(cJSON *o, const char *key, double x)

@@ -257,6 +257,25 @@ int vs_plan_run(vs_plan **out, const vs_purchase *p, const vs_plan_options *o_in
       o.on_progress(o.ctx, decided(pl), pl->n);
     nb = 0;
   }
+  /* The cheapest few that meet are listed with their figures: simulate
+   * those that pruning decided (should one fail after all, the next
+   * candidate takes its place). */
+  for (;;) {
+    size_t found = 0;
+    nb = 0;
+    for (size_t i = 0; i < pl->n && found < VS_PLAN_LISTED && nb < (size_t)width; i++) {
+      vs_plan_combo *c = &pl->combos[pl->order[i]];
+      if (c->state == VS_PLAN_MEETS || c->state == VS_PLAN_PRUNED_MEETS)
+        found++;
+      if (c->state == VS_PLAN_PRUNED_MEETS)
+        batch[nb++] = pl->order[i];
+    }
+    if (!nb)
+      break;
+    pl->pruned -= nb;
+    if ((rc = simulate(pl, batch, nb, &o)) != VS_OK)
+      goto fail;
+  }
   free(batch);
   free(sim);
   *out = pl;

@@ -6,7 +6,8 @@
  * as one that meets the goal meets it too, and one that buys at most as
  * much as one that fails fails too -- and the rest is simulated through
  * the sweep's children (`vdistorm run --set ...`), cheapest first, so that
- * what a batch finds prunes the next. */
+ * what a batch finds prunes the next. The cheapest few that meet the goal
+ * are then simulated too, so that they are listed with their figures. */
 #ifndef VS_STUDY_PLAN_H
 #define VS_STUDY_PLAN_H
 
@@ -14,6 +15,10 @@
 
 #include "scenario/purchase.h"
 #include "study/sweep.h"
+
+/* How many of the cheapest combinations that meet the goal are listed (and
+ * simulated, even where pruning decided them). */
+#define VS_PLAN_LISTED 3
 
 typedef enum {
   VS_PLAN_OPEN,         /* not decided yet */
@@ -66,7 +71,7 @@ int vs_plan_meets(const struct vs_purchase *p, const vs_sweep_policy_result *r);
 
 /* The answers, as arrays of combination pointers (owned by the plan):
  * the simulated combinations that meet the goal, cheapest first (at most
- * `max`); the frontier: simulated combinations by cost, each with a
+ * `max`; the first VS_PLAN_LISTED of all that meet are always simulated); the frontier: simulated combinations by cost, each with a
  * strictly earlier latest-ready time than every cheaper one; and, when none
  * meets, the closest miss (least lateness of the last VM; then cheapest),
  * else NULL. */

@@ -55,6 +55,12 @@ best=$(awk -F, 'NR > 1 {
     if ($6 >= 1 && $9 == "false" && (best == "" || cost < best)) best = cost
   } END { print best }' brute/sweep.csv)
 check "plan: the cheapest ($plan_cost) is brute force's ($best)" test -n "$best" -a "$plan_cost" = "$best"
+top3=$(awk -F, 'NR > 1 {
+    cost = ($1 - 4) * 700 + ($2 == "20MB/s") * 2500 + ($3 - 4) * 9000
+    if ($6 >= 1 && $9 == "false") print cost
+  }' brute/sweep.csv | sort -n | head -3 | tr '\n' ' ')
+listed=$(awk '/"cheapest"/ { on = 1 } /"frontier"/ { on = 0 } on && /"cost":/ { gsub(/[^0-9.]/, "", $0); printf "%s ", $0 }' plan.json)
+check "plan: the 3 cheapest that meet ($listed) are brute force's ($top3)" test "$listed" = "$top3"
 # Its figures are the simulation's: the row of that combination (3 HDDs more).
 row=$(awk -F, '$1 == 7 && $2 == "10.9MB/s" && $3 == 4' brute/sweep.csv)
 check "plan: the cheapest buys 3 HDDs (row $row)" test "$best" = 2100
