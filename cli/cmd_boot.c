@@ -39,6 +39,8 @@ static void help(FILE *out)
                "  --force      run even when the memory estimate exceeds the memory available;\n"
                "               replace an -o folder vdistorm did not write\n"
                "  -q, -v       quiet (no progress) / SimGrid's own log\n"
+               "  --set KEY=VALUE  override a scenario key (repeatable; KEY+=N adds N), e.g.\n"
+               "               --set storage.hdds=12; every simulating command takes it\n"
                "Exit codes: 0 done, 1 failed, 2 bad input or refused, 128+signal interrupted.\n");
 }
 

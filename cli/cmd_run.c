@@ -40,7 +40,7 @@ static void help(FILE *out)
           "  4. prints a summary and writes summary.json, the threshold steps, each\n"
           "     policy's schedule CSV and simulated time series.\n\n"
           "  --search, --max-k, --extra   as for 'vdistorm threshold'\n"
-          "  --json, -o DIR, --no-save, -q, -v   as for 'vdistorm boot'\n"
+          "  --json, -o DIR, --no-save, -q, -v, --set KEY=VALUE   as for 'vdistorm boot'\n"
           "Exit code 1 when the recommended schedule leaves a VM late or the workload is\n"
           "infeasible on the hardware.\n",
           vs_cli_default_scenario());

@@ -101,7 +101,15 @@ void vs_cli_progress_count(vs_cli_progress *p, size_t done, size_t total, size_t
   if (!p || !p->on)
     return;
   double t = now_s() - p->t0;
-  int n = snprintf(line, sizeof(line), "%s: %zu/%zu points  [%.0f s", p->phase, done, total, t);
+  char bar[24] = "";
+  /* On a terminal a bar; in a log the counts say it. */
+  if (p->tty && total) {
+    size_t fill = done * 20 / total;
+    for (size_t i = 0; i < 20; i++)
+      bar[i] = i < fill ? '#' : '.';
+    bar[20] = ' ';
+  }
+  int n = snprintf(line, sizeof(line), "%s: %s%zu/%zu points  [%.0f s", p->phase, bar, done, total, t);
   /* At this run's pace so far (resumed points took no time). */
   if (n > 0 && (size_t)n < sizeof(line) && done > before && done < total)
     snprintf(line + n, sizeof(line) - (size_t)n, ", ETA %.0f s]", t / (double)(done - before) * (double)(total - done));
