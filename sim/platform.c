@@ -31,7 +31,7 @@ static double peak_factor(const vs_hdd_model *hdd)
   return best;
 }
 
-double vs_sim_hdd_peak_bw(const vs_scenario *sc) { return sc->hdd.read_Bps * peak_factor(&sc->hdd); }
+double vs_sim_device_peak_bw(const vs_hdd_model *m) { return m->read_Bps * peak_factor(m); }
 
 static void write_disks(FILE *f, const vs_scenario *sc)
 {
@@ -41,7 +41,12 @@ static void write_disks(FILE *f, const vs_scenario *sc)
   for (int o = 0; o < owners; o++)
     for (int d = 0; d < sc->storage.hdds; d++)
       fprintf(f, "      <host id=\"%s-%d-hdd-%d\" speed=\"%.17gf\" core=\"1\"/>\n", local ? "host" : "nas", o, d,
-              vs_sim_hdd_peak_bw(sc));
+              vs_sim_device_peak_bw(&sc->hdd));
+  /* SSDs: the same kind of resource, with their own bandwidth and curve. */
+  for (int o = 0; o < owners; o++)
+    for (int d = 0; d < sc->storage.ssds; d++)
+      fprintf(f, "      <host id=\"%s-%d-ssd-%d\" speed=\"%.17gf\" core=\"1\"/>\n", local ? "host" : "nas", o, d,
+              vs_sim_device_peak_bw(&sc->ssd));
   fprintf(f, "    </zone>\n");
 }
 

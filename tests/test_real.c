@@ -157,7 +157,7 @@ static int live(const char *vd, const char *src)
   snprintf(log, sizeof(log), "%s/leftover.log", dir);
   snprintf(rundir, sizeof(rundir), "%s/run-%ld", image, dead);
   vs_real_domain_spec sp = {"qemu", name, 64.0 * 1048576, 1, kernel, initrd, NULL, NULL, log,
-                            "console=ttyS0 vdistorm.probe=1", "+0:+0"};
+                            "console=ttyS0 vdistorm.probe=1", "+0:+0", 0};
   char *xml = vs_real_domain_xml(&sp);
   virDomainPtr d = virDomainCreateXML(c, xml, 0);
   free(xml);

@@ -76,6 +76,16 @@ typedef struct {
   /* With a background load: how much slower it ran than it wanted over the
    * experiment (wanted / got), the worst host and the worst disk; 1 = unhurt. */
   double background_cpu_slowdown, background_read_slowdown;
+  /* With a read cache of the golden image (storage.cache): boot bytes served
+   * from it (hits, and reads that waited for another clone's read of the
+   * same block) against all boot bytes; the most the caches held at once
+   * (one copy per host or NAS) and what the guests' own page caches hold of
+   * the same blocks (every VM keeps what it read: double caching). */
+  int has_cache;
+  double cache_hit_B, cache_host_B, cache_guest_B;
+  /* Live: what the VMs' QEMU processes read from storage (page-cache hits
+   * excluded); -1 where unknown (a remote hypervisor). */
+  double storage_read_B;
 
   /* Series: one row per sample; per-resource series row-major [sample][resource]. */
   size_t n_samples;

@@ -19,7 +19,7 @@
 #define VS_SCENARIO_MAX_BYTES (16L * 1024 * 1024)
 #define VS_KEYPATH_MAX 256
 #define VS_MESSAGE_MAX 1024
-#define VS_SECTION_MAX_KEYS 12
+#define VS_SECTION_MAX_KEYS 24
 
 typedef struct {
   const char *file;       /* name used in messages */
@@ -64,6 +64,8 @@ static const vs_bound bound_power_on = {0.0, 3600.0, 0, "from 0s to 1h"};
 static const vs_bound bound_host_power = {0.0, 1e4, 0, "from 0W to 10kW"};
 static const vs_bound bound_vm_draw = {0.0, 1e3, 0, "from 0W to 1kW"};
 static const vs_bound bound_steady_read = {0.0, 1e12, 0, "from 0 to 1TB/s"};
+static const vs_bound bound_host_memory = {64.0 * 1024 * 1024, 1e15, 0, "from 64MiB to 1PB"};
+static const vs_bound bound_cache = {1e6, 1e14, 0, "from 1MB to 100TB"};
 
 /* Counts. The platform has a route per NAS and host, and every HDD, host
  * and link is a SimGrid resource with its own bookkeeping. */
@@ -73,6 +75,7 @@ static const vs_bound bound_steady_read = {0.0, 1e12, 0, "from 0 to 1TB/s"};
 #define VS_MAX_ROUTES 1000000
 #define VS_MAX_HDDS_EACH 10000
 #define VS_MAX_HDDS 200000
+#define VS_MAX_SSDS_EACH 1000
 #define VS_MAX_READERS 1000000
 #define VS_MAX_VMS 10000000
 #define VS_MAX_SLOTS 100000
@@ -213,6 +216,9 @@ static int section_open(vs_section *s, vs_loader *ld, const yaml_node_t *node,
   int error;
 
   memset(s, 0, sizeof(*s));
+  for (int n = 0; keys[n]; n++)
+    if (n >= VS_SECTION_MAX_KEYS)
+      return vs_error_set(VS_ERROR, "internal: %s: a section with more than %d keys", ld->path, VS_SECTION_MAX_KEYS);
   s->ld = ld;
   s->node = node;
   s->keys = keys;
@@ -489,7 +495,7 @@ static int load_host_power(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 static int load_hosts(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
   static const char *const keys[] = {"count", "cores", "core_speed", "nic_bw", "nic_latency", "vm_slots",
-                                     "power_on", "power", NULL};
+                                     "power_on", "power", "memory", NULL};
   vs_hosts *h = &sc->hosts;
   vs_section s;
   int error;
@@ -502,6 +508,7 @@ static int load_hosts(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
       (error = get_quantity(&s, "nic_latency", VS_UNIT_DURATION, 0, &bound_latency, &h->nic_latency_s)) < 0 ||
       (error = get_int(&s, "vm_slots", 0, 1, VS_MAX_SLOTS, &h->vm_slots)) < 0 ||
       (error = get_quantity(&s, "power_on", VS_UNIT_DURATION, 0, &bound_power_on, &h->power_on_s)) < 0 ||
+      (error = get_quantity(&s, "memory", VS_UNIT_BYTES, 0, &bound_host_memory, &h->memory_B)) < 0 ||
       (error = load_child(&s, "power", 0, load_host_power, sc)) < 0)
     return error;
   return 0;
@@ -548,10 +555,41 @@ static int check_totals(vs_section *s, const vs_scenario *sc)
   return 0;
 }
 
+/* storage.cache: a read cache of the golden image in front of the disks. */
+static int load_cache(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"at", "size", "clones", "warm", NULL};
+  static const char *const booleans[] = {"false", "true", NULL};
+  int warm = 0;
+  static const char *const ats[] = {"none", "host", "nas", NULL};      /* as vs_cache_at */
+  static const char *const clones[] = {"linked", "full", NULL};       /* as vs_clones */
+  vs_cache *c = &sc->storage.cache;
+  int at = VS_CACHE_NONE, cl = VS_CLONES_LINKED, error;
+  vs_section s;
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 || (error = get_enum(&s, "at", 1, ats, &at)) < 0 ||
+      (error = get_enum(&s, "clones", 0, clones, &cl)) < 0 || (error = get_enum(&s, "warm", 0, booleans, &warm)) < 0 ||
+      (error = get_quantity(&s, "size", VS_UNIT_BYTES, at != VS_CACHE_NONE, &bound_cache, &c->size_B)) < 0)
+    return error;
+  c->at = (vs_cache_at)at;
+  c->clones = (vs_clones)cl;
+  c->warm = warm;
+  if (c->at == VS_CACHE_NAS && sc->storage.kind != VS_STORAGE_NAS)
+    return fail(ld, section_value(&s, "at"), "at", "a NAS cache needs NAS storage (expected host or none with type local)");
+  if (c->at == VS_CACHE_HOST && sc->hosts.memory_B > 0 && c->size_B > sc->hosts.memory_B) {
+    return fail(ld, section_value(&s, "size"), "size",
+                "%.4g GB is more than a host's memory, %.4g GB (expected at most hosts.memory)", c->size_B / 1e9,
+                sc->hosts.memory_B / 1e9);
+  }
+  return 0;
+}
+
 static int load_storage(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
   static const char *const keys[] = {"type", "hdds", "nas_count", "link_bw", "link_latency",
-                                     "placement", "vms_per_hdd", NULL};
+                                     "placement", "vms_per_hdd", "ssds", "boot_from", "cache", NULL};
+  static const char *const tiers[] = {"hdd", "ssd", NULL}; /* as vs_tier */
+  int tier = VS_TIER_HDD;
   /* Same order as vs_storage_kind and vs_placement. */
   static const char *const types[] = {"local", "nas", NULL};
   static const char *const placements[] = {"spread", "pack", NULL};
@@ -575,8 +613,13 @@ static int load_storage(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   else
     error = reject_key(&s, "vms_per_hdd",
                        "not allowed with placement spread (expected only with placement pack)");
-  if (error < 0)
+  if (error < 0 || (error = get_int(&s, "ssds", 0, 0, VS_MAX_SSDS_EACH, &st->ssds)) < 0 ||
+      (error = get_enum(&s, "boot_from", 0, tiers, &tier)) < 0 || (error = load_child(&s, "cache", 0, load_cache, sc)) < 0)
     return error;
+  st->boot_from = (vs_tier)tier;
+  if (st->boot_from == VS_TIER_SSD && st->ssds == 0)
+    return fail(ld, section_value(&s, "boot_from"), "boot_from",
+                "boots read from SSDs but there are none (expected storage.ssds >= 1)");
   return check_totals(&s, sc);
 }
 
@@ -617,7 +660,8 @@ static int load_curve(vs_loader *ld, yaml_node_t *seq, vs_hdd_model *hdd)
   return error;
 }
 
-static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+/* A device class (hdd, ssd): bandwidth with one reader and the concurrency curve. */
+static int load_device_model(vs_loader *ld, yaml_node_t *node, vs_hdd_model *m)
 {
   static const char *const keys[] = {"read_bw", "concurrency", NULL};
   vs_section s;
@@ -626,15 +670,20 @@ static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   int error;
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
-      (error = get_quantity(&s, "read_bw", VS_UNIT_BANDWIDTH, 1, &bound_bandwidth, &sc->hdd.read_Bps)) < 0 ||
+      (error = get_quantity(&s, "read_bw", VS_UNIT_BANDWIDTH, 1, &bound_bandwidth, &m->read_Bps)) < 0 ||
       (error = get_sequence(&s, "concurrency",
                             "a sequence of {readers: N, factor: X} points", &seq)) <= 0)
     return error;
   old = path_push(ld, "concurrency");
-  error = load_curve(ld, seq, &sc->hdd);
+  error = load_curve(ld, seq, m);
   path_pop(ld, old);
   return error;
 }
+
+static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc) { return load_device_model(ld, node, &sc->hdd); }
+
+/* An SSD has no seek penalty: without a curve its concurrency is flat. */
+static int load_ssd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc) { return load_device_model(ld, node, &sc->ssd); }
 
 /* A boot profile; `required` says whether read must be given (a class's
  * boot section only overrides the scenario's). */
@@ -1025,7 +1074,9 @@ static int load_uris(vs_section *s, vs_real_config *r)
 static int load_real(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
   static const char *const keys[] = {"uri", "domain_type", "memory", "vcpus", "image", "disk",
-                                     "working_set", "guest_cpu_work", "boot_timeout", NULL};
+                                     "working_set", "guest_cpu_work", "boot_timeout", "cache", NULL};
+  static const char *const caches[] = {"none", "host", NULL};
+  int cache = 0;
   static const char *const domain_types[] = {"auto", "kvm", "qemu", NULL};
   static const char *const disks[] = {"linked-clone", "full-copy", NULL};
   vs_real_config *r = &sc->real;
@@ -1042,8 +1093,10 @@ static int load_real(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
       (error = get_enum(&s, "disk", 0, disks, &disk)) < 0 ||
       (error = get_quantity(&s, "working_set", VS_UNIT_BYTES, 0, &bound_image, &r->working_set_B)) < 0 ||
       (error = get_quantity(&s, "guest_cpu_work", VS_UNIT_WORK, 0, &bound_work, &r->guest_cpu_work_f)) < 0 ||
-      (error = get_quantity(&s, "boot_timeout", VS_UNIT_DURATION, 0, &bound_timeout, &r->boot_timeout_s)) < 0)
+      (error = get_quantity(&s, "boot_timeout", VS_UNIT_DURATION, 0, &bound_timeout, &r->boot_timeout_s)) < 0 ||
+      (error = get_enum(&s, "cache", 0, caches, &cache)) < 0)
     return error;
+  r->host_cache = cache;
   r->domain_type = (vs_domain_type)domain;
   r->disk = (vs_disk_mode)disk;
   if (!r->image_dir && !(r->image_dir = strdup("real/guest")))
@@ -1051,9 +1104,20 @@ static int load_real(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   return 0;
 }
 
+/* SSDs and their ssd: section come together. */
+static int check_ssds(vs_section *s, const vs_scenario *sc)
+{
+  if (sc->storage.ssds > 0 && sc->ssd.read_Bps <= 0)
+    return fail(s->ld, s->node, "ssd", "missing required section: storage.ssds is %d (expected ssd: {read_bw: …})",
+                sc->storage.ssds);
+  if (sc->storage.ssds == 0 && section_key(s, "ssd"))
+    return fail(s->ld, section_key(s, "ssd"), "ssd", "the scenario has no SSDs (expected storage.ssds >= 1, or no ssd section)");
+  return 0;
+}
+
 static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
 {
-  static const char *const keys[] = {"name", "description", "seed", "hosts", "storage", "hdd",
+  static const char *const keys[] = {"name", "description", "seed", "hosts", "storage", "hdd", "ssd",
                                      "boot", "storm", "workload", "energy", "dpm", "real", NULL};
   vs_section s;
   long seed = (long)sc->seed;
@@ -1069,6 +1133,8 @@ static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
   if ((error = load_child(&s, "hosts", 1, load_hosts, sc)) < 0 ||
       (error = load_child(&s, "storage", 1, load_storage, sc)) < 0 ||
       (error = load_child(&s, "hdd", 1, load_hdd, sc)) < 0 ||
+      (error = load_child(&s, "ssd", 0, load_ssd, sc)) < 0 ||
+      (error = check_ssds(&s, sc)) < 0 ||
       (error = load_child(&s, "boot", 1, load_boot, sc)) < 0 ||
       (error = load_child(&s, "storm", 0, load_storm, sc)) < 0 ||
       (error = load_child(&s, "workload", 0, load_workload, sc)) < 0 ||
@@ -1321,6 +1387,7 @@ void vs_scenario_free(vs_scenario *sc)
   free(sc->name);
   free(sc->description);
   free(sc->hdd.curve);
+  free(sc->ssd.curve);
   free(sc->workload.points);
   if (sc->workload.forecast) {
     free(sc->workload.forecast->model);
@@ -1400,6 +1467,32 @@ int vs_scenario_total_hdds(const vs_scenario *sc)
   per = sc->storage.kind == VS_STORAGE_NAS ? sc->storage.nas_count : sc->hosts.count;
   total = per * (long long)sc->storage.hdds;
   return total > INT_MAX ? INT_MAX : (int)total;
+}
+
+int vs_scenario_total_ssds(const vs_scenario *sc)
+{
+  if (!sc)
+    return 0;
+  long long per = sc->storage.kind == VS_STORAGE_NAS ? sc->storage.nas_count : sc->hosts.count;
+  long long total = per * (long long)sc->storage.ssds;
+  return total > INT_MAX ? INT_MAX : (int)total;
+}
+
+int vs_scenario_total_devices(const vs_scenario *sc)
+{
+  long long total = (long long)vs_scenario_total_hdds(sc) + vs_scenario_total_ssds(sc);
+  return total > INT_MAX ? INT_MAX : (int)total;
+}
+
+const vs_hdd_model *vs_scenario_device_model(const vs_scenario *sc, int dev)
+{
+  return dev < vs_scenario_total_hdds(sc) ? &sc->hdd : &sc->ssd;
+}
+
+int vs_scenario_reads_hdd_uncached(const vs_scenario *sc)
+{
+  return sc->storage.boot_from == VS_TIER_HDD &&
+         (sc->storage.cache.at == VS_CACHE_NONE || sc->storage.cache.clones == VS_CLONES_FULL);
 }
 
 int vs_scenario_total_vms(const vs_scenario *sc)
