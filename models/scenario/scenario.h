@@ -133,6 +133,8 @@ typedef struct {
   double boot_timeout_s;    /* s (default 300s) */
 } vs_real_config;
 
+struct vs_pool_spec; /* scenario/pool.h */
+
 typedef struct vs_scenario {
   char *path;             /* as given to vs_scenario_load */
   char *name;             /* default: file name without .yaml */
@@ -149,6 +151,7 @@ typedef struct vs_scenario {
   vs_real_config real;
   vs_vm_class *classes;   /* at least one */
   size_t n_classes;
+  struct vs_pool_spec *pool; /* the image pool (scenario/pool.h); NULL: none */
 } vs_scenario;
 
 /* Load and validate a scenario file. On error returns VS_EINPUT (or VS_EIO for
