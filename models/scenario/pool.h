@@ -9,7 +9,7 @@
 
 #define VS_POOL_MAX_IMAGES 64
 #define VS_POOL_MAX_COUNT 10000
-#define VS_POOL_MAX_REQUESTS 100000
+#define VS_POOL_MAX_REQUESTS 10000
 
 typedef enum { VS_POOL_SYSTEM, VS_POOL_USER } vs_pool_image_kind;
 
