@@ -247,9 +247,9 @@ static void interrupt(void)
            "    - {name: usr, kind: user, size: 1GB, golden: nas-0-hdd-2, pool: nas-0-hdd-3, count: 1}\n"
            "  preparer: {parallel: 1, chunks: 1024}\n"
            "  requests:\n"
-           "    - {from: \"00:00\", to: \"23:59\", every: 5s, system: sys, user: usr}\n");
+           "    - {from: \"00:00\", to: \"23:59\", every: 10s, system: sys, user: usr}\n");
   write_file(scen, text);
-  int rc = run_cmd(&out, "%s pool %s -o %s -q 2>%s & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo $?", bin, scen,
+  int rc = run_cmd(&out, "%s pool %s -o %s -q 2>%s & pid=$!; sleep 2; kill -INT $pid; wait $pid; echo $?", bin, scen,
                    dir, err);
   int code = out ? atoi(out) : -1;
   char *e = slurp_file(err, NULL);
