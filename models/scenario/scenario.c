@@ -1198,7 +1198,8 @@ static int get_image_ref(vs_section *s, const char *key, const vs_pool_spec *p, 
                                 "a user image kind of pool.golden", &v, &text)) <= 0)
     return error;
   if ((i = vs_pool_spec_find(p, text)) < 0)
-    return fail(s->ld, v, key, "unknown image kind '%s' (expected a name of pool.golden)", vs_quote(text, q, sizeof(q)));
+    return fail(s->ld, v, key, "unknown image kind '%s' (expected a name of pool.golden)",
+                vs_quote(text, q, sizeof(q)));
   if (p->images[i].kind != kind)
     return fail(s->ld, v, key, "'%s' is a %s image (expected a %s image)", vs_quote(text, q, sizeof(q)),
                 p->images[i].kind == VS_POOL_SYSTEM ? "system" : "user", kind == VS_POOL_SYSTEM ? "system" : "user");
@@ -1214,7 +1215,8 @@ static int pool_add_request(vs_pool_spec *p, double at_s, int system, int user)
       return no_memory();
     p->requests = grown;
   }
-  p->requests[p->n_requests] = (vs_pool_request){.at_s = at_s, .system = system, .user = user, .id = (int)p->n_requests};
+  p->requests[p->n_requests] =
+      (vs_pool_request){.at_s = at_s, .system = system, .user = user, .id = (int)p->n_requests};
   p->n_requests++;
   return 0;
 }
