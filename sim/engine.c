@@ -139,6 +139,7 @@ struct sim_experiment {
   int booting, ready, launched, peak_booting;
   double wall0;                    /* wall clock at its start */
   double read_B, disks_read0_B;    /* bytes its boots read; read by the disks before it */
+  sim_pool *pool;                  /* the image pool beside it (sim/pool.c), or NULL */
 };
 
 struct vs_sim {
@@ -733,8 +734,10 @@ static int sample_until_done(vs_sim *sim, sim_experiment *e, series *s)
   counters_read(&a, sim);
   e->wall0 = last_wall;
   e->disks_read0_B = disks_read_B(sim, &a);
-  while ((size_t)e->ready < e->n) {
-    double now = simgrid_get_clock();
+  while ((size_t)e->ready < e->n || (e->pool && vs_sim_pool_busy(e->pool))) {
+    double now = simgrid_get_clock(), next = next_start(e);
+    if (e->pool)
+      next = fmin(next, vs_sim_pool_next(e->pool));
     if (vs_interrupted()) {
       /* SimGrid cannot end actors that are in the middle of an activity
        * cleanly; nothing of ours is on disk yet (results are written after
@@ -743,8 +746,8 @@ static int sample_until_done(vs_sim *sim, sim_experiment *e, series *s)
       vs_interrupt_error("at simulated t=%s", vs_clock_format(now - e->t0, clock, sizeof(clock)));
       vs_interrupt_exit();
     }
-    if (e->booting == 0 && next_start(e) > now + 1.0) {
-      sg_actor_sleep_until(next_start(e));
+    if (e->booting == 0 && next > now + 1.0 && isfinite(next)) {
+      sg_actor_sleep_until(next);
       counters_read(&a, sim);
       continue;
     }
@@ -1020,12 +1023,14 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
   qsort_r(e.order, n, sizeof(*e.order), by_start, e.vms);
   caches_reset(sim);
   if ((rc = check_memory(sim, &e, &s, per_sample_B)) != VS_OK ||
-      (rc = background_start(sim, b->background, &bg)) != VS_OK)
+      (rc = background_start(sim, b->background, &bg)) != VS_OK ||
+      (b->pool && (rc = vs_sim_pool_start(sim, b->pool, &e.pool)) != VS_OK))
     goto cleanup;
 
-  if (n > 0) {
-    start_actor("launcher", sim->hosts[0], launcher, &e, VS_ACTOR_STACK);
-    if ((rc = sample_until_done(sim, &e, &s)) != VS_OK)
+  if (n > 0 || e.pool) {
+    if (n > 0)
+      start_actor("launcher", sim->hosts[0], launcher, &e, VS_ACTOR_STACK);
+    if ((rc = sample_until_done(sim, &e, &s)) != VS_OK || (e.pool && (rc = vs_sim_pool_finish(e.pool)) != VS_OK))
       goto cleanup;
   }
   if (!(*out = make_result(sim, &e, plan, &s)))
@@ -1034,6 +1039,7 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
     caches_report(sim, *out);
 
 cleanup:
+  vs_sim_pool_free(e.pool);
   background_stop(sim, &bg, rc == VS_OK ? *out : NULL);
   free(s.rows);
   free(s.host_util);
@@ -1114,6 +1120,22 @@ static void caches_report(const vs_sim *sim, vs_boot_result *r)
   r->cache_host_B = sim->caches.peak_B;
   for (size_t i = 0; i < r->n_vms; i++)
     r->cache_guest_B += r->read_B[i];
+}
+
+/* ---- for sim/pool.c: the disks and actors its copies use ---- */
+
+sg_exec_t vs_sim_disk_io_start(vs_sim *sim, int disk, double bytes, double *inflation)
+{
+  return hdd_read_start(sim, &sim->disks[disk], bytes, inflation);
+}
+
+void vs_sim_disk_io_end(vs_sim *sim, int disk, double inflation) { hdd_read_end(sim, &sim->disks[disk], inflation); }
+
+sg_host_t vs_sim_disk_owner(const vs_sim *sim, int disk) { return sim->disks[disk].owner; }
+
+void vs_sim_actor_start(const char *name, sg_host_t host, void (*code)(int, char **), void *data)
+{
+  start_actor(name, host, code, data, VS_ACTOR_STACK);
 }
 
 /* ---- the session ---- */

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "backend/pool.h"
 #include "scenario/scenario.h"
 
 /* One VM to boot in an experiment. */
@@ -136,6 +137,8 @@ struct vs_backend {
               vs_boot_result **out);
   vs_boot_variation variation;  /* set by the caller before an experiment */
   const vs_boot_background *background; /* set by the caller; NULL: idle hardware (the simulator only) */
+  const vs_pool_workload *pool; /* set by the caller; NULL: no image pool (the simulator only). The
+                                 * experiment lasts until its boots and the pool's requests and copies are done */
   vs_boot_progress_fn progress; /* set by the caller; may be NULL */
   void *progress_ctx;
   void *impl;

@@ -158,6 +158,8 @@ typedef struct {
                              serve the base image (default none: cache='none', O_DIRECT) */
 } vs_real_config;
 
+struct vs_pool_spec; /* scenario/pool.h */
+
 typedef struct vs_scenario {
   char *path;             /* as given to vs_scenario_load */
   char *name;             /* default: file name without .yaml */
@@ -175,6 +177,7 @@ typedef struct vs_scenario {
   vs_real_config real;
   vs_vm_class *classes;   /* at least one */
   size_t n_classes;
+  struct vs_pool_spec *pool; /* the image pool (scenario/pool.h); NULL: none */
 } vs_scenario;
 
 /* Load and validate a scenario file. On error returns VS_EINPUT (or VS_EIO for
