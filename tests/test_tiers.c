@@ -101,6 +101,15 @@ static void ssd_replica(void)
   CHECK_MSG(has_limit(j, "link") && !has_limit(j, "hdd"), "SSD replica: threshold %.0f", jnum(j, "threshold"));
   CHECK_MSG(jnum(j, "unloaded_boot_s") < 20, "SSD replica: unloaded boot %.1f s", jnum(j, "unloaded_boot_s"));
   cJSON_Delete(j);
+  /* With a 10 Gbit/s uplink the SSD itself bounds it, and is named. */
+  const char *fast = variant("braids-ssd-replica.yaml", "ssd-10g.yaml", "link_bw: 1Gbps", "link_bw: 10Gbps");
+  j = fast ? threshold(fast) : NULL;
+  CHECK(j != NULL);
+  if (!j)
+    return;
+  CHECK_MSG(has_limit(j, "ssd") && !has_limit(j, "link") && !has_limit(j, "hdd") && jnum(j, "threshold") > 1,
+            "SSD replica, 10 Gbit/s: threshold %.0f", jnum(j, "threshold"));
+  cJSON_Delete(j);
 }
 
 /* A validated schedule behind the cache reports it, and is on time. */

@@ -27,6 +27,7 @@ const char *vs_threshold_limit_name(unsigned bit)
   case VS_LIMIT_HDD: return "hdd";
   case VS_LIMIT_LINK: return "link";
   case VS_LIMIT_SLOWDOWN: return "slowdown";
+  case VS_LIMIT_SSD: return "ssd";
   default: return "?";
   }
 }
@@ -52,6 +53,27 @@ static int link_carries_every_boot(const vs_scenario *sc)
          !(sc->storage.cache.at == VS_CACHE_HOST && !vs_scenario_reads_hdd_uncached(sc));
 }
 
+/* Boots from an SSD replica tier (no cache in front): the busiest SSD
+ * cannot deliver what the boots reading from it ask for. */
+static int ssd_demand_exceeds(const vs_scenario *sc, int k, double vm_io_Bps)
+{
+  int hdds = vs_scenario_total_hdds(sc), ssds = vs_scenario_total_ssds(sc), worst = 0;
+  if (sc->storage.boot_from != VS_TIER_SSD || sc->storage.cache.at != VS_CACHE_NONE || ssds <= 0 || vm_io_Bps <= 0)
+    return 0;
+  int *count = calloc((size_t)ssds, sizeof(*count));
+  if (!count)
+    return 0;
+  for (int i = 0; i < k; i++) {
+    int host, disk, dev;
+    vs_placement_vm(sc, i, k, &host, &disk);
+    dev = vs_placement_boot_device(sc, disk) - hdds;
+    if (dev >= 0 && dev < ssds && ++count[dev] > worst)
+      worst = count[dev];
+  }
+  free(count);
+  return worst * vm_io_Bps > sc->ssd.read_Bps * vs_scenario_hdd_factor(&sc->ssd, worst);
+}
+
 /* Limits that need no simulation: they depend only on the layout. The
  * one-VM-per-HDD rule holds where boots read their own images from HDDs;
  * behind a cache of the golden image, or from an SSD replica, the measured
@@ -63,6 +85,8 @@ static unsigned analytic_limits(const vs_scenario *sc, int k, double vm_io_Bps)
     limits |= VS_LIMIT_HDD;
   if (link_carries_every_boot(sc) && vs_placement_max_per_link(sc, k) * vm_io_Bps > sc->storage.link_Bps)
     limits |= VS_LIMIT_LINK;
+  if (ssd_demand_exceeds(sc, k, vm_io_Bps))
+    limits |= VS_LIMIT_SSD;
   return limits;
 }
 
@@ -130,6 +154,7 @@ static void measured_limits(search *s, vs_threshold_step *st)
   if (s->sc->storage.kind == VS_STORAGE_NAS && !link_carries_every_boot(s->sc) && st->m.peak_link_util >= LINK_SATURATED)
     st->limits |= VS_LIMIT_LINK;
   st->trip_share[bit_index(VS_LIMIT_LINK)] = st->limits & VS_LIMIT_LINK ? 1 : 0;
+  st->trip_share[bit_index(VS_LIMIT_SSD)] = st->limits & VS_LIMIT_SSD ? 1 : 0;
   st->trip_share[bit_index(VS_LIMIT_CPU)] = (double)cpu_trips / (double)n;
   st->trip_share[bit_index(VS_LIMIT_SLOWDOWN)] = (double)slow_trips / (double)n;
   /* One run: it trips or not. Several: in at least trip_share of them. */
