@@ -24,7 +24,7 @@ typedef struct {
 
 extern const vs_command vs_cmd_run, vs_cmd_boot, vs_cmd_threshold, vs_cmd_schedule, vs_cmd_validate,
     vs_cmd_regress, vs_cmd_dataset, vs_cmd_forecast, vs_cmd_real, vs_cmd_calibrate, vs_cmd_plot, vs_cmd_failover,
-    vs_cmd_sweep, vs_cmd_plan;
+    vs_cmd_pool, vs_cmd_sweep, vs_cmd_plan;
 
 /* Options every simulating command takes. */
 #define VS_CLI_MAX_SET 64

@@ -133,6 +133,8 @@ static cJSON *summary(void *payload)
       cJSON_AddItemToObject(v, "repeat", rep);
     }
     cJSON_AddItemToObject(j, "validation", v);
+    if (a->run.result->has_cache)
+      cJSON_AddItemToObject(j, "cache", vs_json_cache(a->run.result));
   }
   return j;
 }

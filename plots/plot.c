@@ -171,6 +171,9 @@ int vs_plot_folder(const char *dir, const vs_plot_options *opts_in, void (*writt
     } else if (ends_with(e->d_name, "timeseries.csv")) {
       snprintf(png, sizeof(png), "%.*s.png", (int)(strlen(e->d_name) - 4), e->d_name);
       rc = plot_one(&p, e->d_name, "timeseries.gp", png, 0);
+    } else if (ends_with(e->d_name, "-traffic.csv")) { /* vdistorm pool: copy traffic */
+      snprintf(png, sizeof(png), "%.*s.png", (int)(strlen(e->d_name) - 4), e->d_name);
+      rc = plot_one(&p, e->d_name, "pool.gp", png, 0);
     }
   }
   if (rc == VS_OK && p.count == 0)

@@ -84,6 +84,9 @@ typedef struct {
   /* "+UID:+GID" to run QEMU as the owner of the guest files without libvirt
    * relabelling them (NULL: libvirt's default user and relabelling). */
   const char *dac_label;
+  /* real.cache: host lets the host page cache serve the disk (libvirt
+   * cache='writeback'); otherwise 'none' (O_DIRECT). */
+  int host_cache;
 } vs_real_domain_spec;
 /* Domain XML with every string escaped (NULL when out of memory). */
 char *vs_real_domain_xml(const vs_real_domain_spec *spec);

@@ -635,7 +635,7 @@ static int probe_kvm(vs_real *r)
   virDomainPtr dom = NULL;
   int works = 0;
   vs_real_domain_spec sp = {"kvm", name, 128.0 * 1048576, 1, r->kernel, r->initrd, NULL, NULL, NULL,
-                            "console=ttyS0 quiet panic=-1 vdistorm.probe=1", r->hosts[0].dac ? r->dac : NULL};
+                            "console=ttyS0 quiet panic=-1 vdistorm.probe=1", r->hosts[0].dac ? r->dac : NULL, 0};
   vs_real_domain_name(name, sizeof(name), r->pid, "probe", 0);
   if (!(log = join(r->workdir, "probe.log")))
     goto cleanup;
@@ -797,7 +797,25 @@ typedef struct {
   int started, state; /* state: 0 booting, 1 ready, -1 failed or timed out */
   double cpu_prev, rd_prev;
   long long rd_bytes, rd_reqs;
+  double io_read_B; /* its QEMU process's reads from storage (/proc/PID/io), or -1 */
 } real_vm;
+
+/* Bytes a local QEMU process made storage read (read_bytes of /proc/PID/io:
+ * page-cache hits are not counted, so it tells a warm host cache from a
+ * cold or bypassed one); -1 if unknown. */
+static double proc_io_read_B(long qpid)
+{
+  char path[64], line[128];
+  double v = -1;
+  snprintf(path, sizeof(path), "/proc/%ld/io", qpid);
+  FILE *f = qpid > 0 ? fopen(path, "r") : NULL;
+  while (f && fgets(line, sizeof(line), f))
+    if (sscanf(line, "read_bytes: %lf", &v) == 1)
+      break;
+  if (f)
+    fclose(f);
+  return v;
+}
 
 /* qemu-img's own lines never reach the terminal: its output (stderr
  * merged into the captured stdout by the shell, which core/spawn cannot do)
@@ -879,8 +897,11 @@ static int take_sample(vs_real *r, sampler *sp, real_vm *vms, size_t n, double t
         vm_cpu_s += fmax(0, c - v->cpu_prev);
         v->cpu_prev = c;
       }
-      if (v->state != 1)
+      if (v->state != 1) {
         block_stats(v);
+        if (v->host->local)
+          v->io_read_B = fmax(v->io_read_B, proc_io_read_B(v->qpid));
+      }
       rd += (double)v->rd_bytes - v->rd_prev;
       v->rd_prev = (double)v->rd_bytes;
     }
@@ -940,7 +961,7 @@ static int start_due(vs_real *r, const vs_boot_req *plan, size_t n, const vs_boo
     vs_real_domain_spec spec = {.type = r->type, .name = v->name, .memory_B = sc->real.memory_B,
                                 .vcpus = sc->real.vcpus, .kernel = r->kernel, .initrd = r->initrd, .disk = v->disk,
                                 .disk_format = "qcow2", .console_log = v->con.path, .cmdline = cmdline,
-                                .dac_label = v->host->dac ? r->dac : NULL};
+                                .dac_label = v->host->dac ? r->dac : NULL, .host_cache = sc->real.host_cache};
     char *xml = vs_real_domain_xml(&spec);
     if (!xml)
       return vs_error_set(VS_ENOMEM, "out of memory");
@@ -1121,6 +1142,8 @@ static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_
     rc = vs_error_set(VS_ENOMEM, "out of memory");
     goto cleanup;
   }
+  for (size_t i = 0; i < n; i++)
+    vms[i].io_read_B = -1;
   if ((rc = check_hosts(r, plan, n)) != VS_OK || (rc = hosts_ready(r)) != VS_OK)
     goto cleanup;
   res->backend = "libvirt";
@@ -1179,8 +1202,11 @@ static int real_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_
     if (done < n)
       sleep_s(0.05);
   }
-  for (size_t i = 0; i < n; i++)
+  res->storage_read_B = 0;
+  for (size_t i = 0; i < n; i++) {
     res->read_B[i] = (double)vms[i].rd_bytes;
+    res->storage_read_B = vms[i].io_read_B >= 0 && res->storage_read_B >= 0 ? res->storage_read_B + vms[i].io_read_B : -1;
+  }
   vs_boot_result_summarize(res, sc);
   snprintf(res->failure, sizeof(res->failure), "%.*s", (int)sizeof(res->failure) - 1, err); /* truncated on purpose */
 

@@ -118,10 +118,13 @@ char *vs_real_domain_xml(const vs_real_domain_spec *sp)
   put(&b, "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n"
           "  <on_crash>destroy</on_crash>\n  <devices>\n");
   if (sp->disk) {
-    /* cache='none': boot reads go to the disk, not the host page cache of
-     * the previous run, so that storage is what is measured. */
+    /* cache='none' (the default): boot reads go to the disk, not the host
+     * page cache of the previous run, so that storage is what is measured.
+     * With a host cache (real.cache: host) linked clones share the base
+     * image's pages in the host page cache. */
     put_esc(&b, "    <disk type='file' device='disk'>\n      <driver name='qemu' type='",
-            sp->disk_format ? sp->disk_format : "qcow2", "' cache='none'/>\n");
+            sp->disk_format ? sp->disk_format : "qcow2", "'");
+    put(&b, " cache='%s'/>\n", sp->host_cache ? "writeback" : "none");
     put_esc(&b, "      <source file='", sp->disk, "'/>\n");
     put(&b, "      <target dev='vda' bus='virtio'/>\n    </disk>\n");
   }

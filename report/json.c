@@ -9,6 +9,15 @@
 #include "core/units.h"
 #include "scenario/placement.h"
 
+cJSON *vs_json_cache(const vs_boot_result *r)
+{
+  cJSON *c = cJSON_CreateObject();
+  cJSON_AddNumberToObject(c, "hit_ratio", r->total_read_B > 0 ? r->cache_hit_B / r->total_read_B : 0);
+  cJSON_AddNumberToObject(c, "host_memory_bytes", r->cache_host_B);
+  cJSON_AddNumberToObject(c, "guest_memory_bytes", r->cache_guest_B);
+  return c;
+}
+
 cJSON *vs_json_boot(const vs_boot_result *r)
 {
   cJSON *o = cJSON_CreateObject();
@@ -29,12 +38,16 @@ cJSON *vs_json_boot(const vs_boot_result *r)
   cJSON_AddNumberToObject(o, "disks_used", r->disks_used);
   cJSON_AddNumberToObject(o, "read_MB", r->total_read_B / 1e6);
   cJSON_AddNumberToObject(o, "peak_concurrency", r->peak_concurrency);
+  if (r->has_cache)
+    cJSON_AddItemToObject(o, "cache", vs_json_cache(r));
   if (live) {
     cJSON *nr = cJSON_CreateArray();
     cJSON_AddStringToObject(o, "backend", r->backend);
     cJSON_AddStringToObject(o, "domain_type", r->domain_type);
     cJSON_AddNumberToObject(o, "host_overhead_cpu_util", r->host_overhead_cpu_util);
     cJSON_AddNumberToObject(o, "peak_host_overhead_cpu_util", r->peak_host_overhead_cpu_util);
+    if (r->storage_read_B >= 0)
+      cJSON_AddNumberToObject(o, "storage_read_MB", r->storage_read_B / 1e6);
     for (size_t i = 0; i < r->n_vms; i++)
       if (isnan(r->ready_s[i]))
         cJSON_AddItemToArray(nr, cJSON_CreateNumber(r->boots[i].vm));
@@ -96,6 +109,10 @@ cJSON *vs_json_threshold(const vs_study_threshold *t, const char *scenario)
     cJSON_AddItemToArray(steps, s);
   }
   cJSON_AddItemToObject(o, "steps", steps);
+  /* Behind a read cache: how it served the threshold's own storm. */
+  const vs_boot_result *at = vs_study_threshold_result(t, res->threshold > 0 ? res->threshold : 1);
+  if (at && at->has_cache)
+    cJSON_AddItemToObject(o, "cache", vs_json_cache(at));
   if (t->repeat.n > 1)
     cJSON_AddItemToObject(o, "repeat", vs_json_repeat(&t->repeat, NULL, NULL));
   if (live) {

@@ -14,6 +14,9 @@
 
 /* One experiment: {vms, all_ready_s, mean_ready_s, ready_s[], ...}; live
  * results add backend, domain_type, host overhead and not_ready[]. */
+/* {"hit_ratio", "host_memory_bytes", "guest_memory_bytes"} of an experiment
+ * behind a read cache (r->has_cache). */
+cJSON *vs_json_cache(const vs_boot_result *r);
 cJSON *vs_json_boot(const vs_boot_result *r);
 /* A threshold search: {scenario, threshold, limits[], steps[...]}; live
  * studies add backend, domain_type and per-step overhead and reads. */

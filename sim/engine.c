@@ -69,8 +69,10 @@
 #define VS_BODY_STACK 0
 
 typedef struct {
-  sg_host_t disk; /* see platform.c: an HDD is a one-core host, 1 flop = 1 byte */
+  sg_host_t disk; /* see platform.c: an HDD (or SSD) is a one-core host, 1 flop = 1 byte */
   sg_host_t owner;
+  const vs_hdd_model *model; /* its read bandwidth and concurrency curve */
+  double peak_Bps;           /* SimGrid's speed for it: the curve's best point */
   int readers;
   double inv_inflation_sum; /* sum over active reads of 1/inflation */
   double useful_bytes;      /* integrated up to last_t */
@@ -92,9 +94,31 @@ typedef struct {
 typedef struct sim_experiment sim_experiment;
 typedef struct vs_sim vs_sim;
 
+/* A read cache of the golden image (storage.cache), one per host or NAS and
+ * desktop class, cold at the start of every experiment. Clones boot by
+ * reading the same blocks in the same order, so block i is a boot's chunk
+ * i. The first clone to need a block reads it (and holds the block's
+ * `fill`); clones that need it meanwhile wait for that very read, as readers
+ * of a page under I/O do; later ones hit. */
+typedef enum { BLOCK_ABSENT, BLOCK_FILLING, BLOCK_PRESENT } block_state;
+typedef struct {
+  signed char state;
+  sg_exec_t fill; /* FILLING: the read that brings it */
+} cache_block;
+
+typedef struct {
+  cache_block *blocks; /* per cache: chunks + 1 */
+  int n_blocks, n_caches;
+  double *used_B;      /* per owner (host or NAS): bytes the cache holds */
+  double peak_B;       /* most held at once, summed over owners */
+  double held_B;
+  double hit_B;        /* boot bytes served from a cache */
+} sim_caches;
 typedef struct {
   sim_experiment *e;
   vs_boot_req req;
+  int dev;       /* the device its boot reads from (its HDD, or an SSD replica) */
+  int cache;     /* its cache's index, or -1 */
   double read_B, cpu_work_f;
   double phase; /* 0..1: where its chunk boundaries fall */
   double started_s, ready_s;
@@ -115,6 +139,7 @@ struct sim_experiment {
   int booting, ready, launched, peak_booting;
   double wall0;                    /* wall clock at its start */
   double read_B, disks_read0_B;    /* bytes its boots read; read by the disks before it */
+  sim_pool *pool;                  /* the image pool beside it (sim/pool.c), or NULL */
 };
 
 struct vs_sim {
@@ -130,19 +155,30 @@ struct vs_sim {
   int n_disks;
   sg_link_t *links;
   int n_links;
-  double hdd_peak_bw;
+  sim_caches caches;
 };
+
+static int cache_index(const vs_sim *sim, const vs_boot_req *req);
+static void caches_reset(vs_sim *sim);
+static void caches_report(const vs_sim *sim, vs_boot_result *r);
 
 /* ---- the HDD: SimGrid's disk plus the seek penalty of interleaved streams ---- */
 
 static void hdd_advance(const vs_sim *sim, sim_hdd *d)
 {
   double now = simgrid_get_clock();
+  (void)sim;
   if (d->readers > 0) {
-    d->useful_bytes += (now - d->last_t) * sim->hdd_peak_bw * d->inv_inflation_sum / d->readers;
-    d->wait_integral += (now - d->last_t) * d->readers / vs_scenario_hdd_factor(&sim->sc->hdd, d->readers);
+    d->useful_bytes += (now - d->last_t) * d->peak_Bps * d->inv_inflation_sum / d->readers;
+    d->wait_integral += (now - d->last_t) * d->readers / vs_scenario_hdd_factor(d->model, d->readers);
   }
   d->last_t = now;
+}
+
+/* Disk time per useful byte with `readers` interleaved streams. */
+static double hdd_inflation(const sim_hdd *d, int readers)
+{
+  return d->peak_Bps / (d->model->read_Bps * vs_scenario_hdd_factor(d->model, readers));
 }
 
 /* A read of `bytes` on the HDD starts: it costs more disk time the more
@@ -151,7 +187,7 @@ static sg_exec_t hdd_read_start(const vs_sim *sim, sim_hdd *d, double bytes, dou
 {
   hdd_advance(sim, d);
   d->readers++;
-  *inflation = sim->hdd_peak_bw / (sim->sc->hdd.read_Bps * vs_scenario_hdd_factor(&sim->sc->hdd, d->readers));
+  *inflation = hdd_inflation(d, d->readers);
   d->inv_inflation_sum += 1.0 / *inflation;
   sg_exec_t read = sg_actor_exec_init(bytes * *inflation);
   sg_exec_set_host(read, d->disk);
@@ -252,7 +288,7 @@ static double chunk_bytes(const sim_vm *vm, int i)
 
 static sg_host_t storage_host(const vs_sim *sim, const sim_vm *vm)
 {
-  return sim->disks[vm->req.disk].owner;
+  return sim->disks[vm->dev].owner;
 }
 
 /* Where one boot's pipeline stands. Chunk i goes through four steps:
@@ -278,22 +314,119 @@ typedef struct {
   int worked;     /* chunks the VM finished working on */
   double inflation, read_t0;
   sg_exec_t read; /* in flight, or NULL */
+  int waiting;    /* `read` is another clone's read of the same cached block */
+  int read_dev;   /* the device `read` is on */
+  signed char via[4]; /* by chunk modulo 4: how it is read (VIA_*) */
   sg_comm_t send; /* in flight, or NULL */
   sg_exec_t cpu[VS_MAX_CPU_THREADS];
   double cpu_cap[VS_MAX_CPU_THREADS];
   int n_cpu;      /* CPU execs in flight for chunk `worked` */
 } boot_pipe;
 
+/* How a chunk is read: from the disk with no cache involved, from the disk
+ * into the cache (this clone fills the block), or from the cache (a hit, or
+ * waiting for the clone that fills it). */
+enum { VIA_DISK, VIA_FILL, VIA_CACHE };
+
+static cache_block *cache_block_of(const sim_vm *vm, int chunk)
+{
+  const sim_caches *c = &vm->e->sim->caches;
+  return vm->cache >= 0 && chunk < c->n_blocks ? &c->blocks[(size_t)vm->cache * (size_t)c->n_blocks + (size_t)chunk] : NULL;
+}
+
+/* The cache's owner (host or NAS) has room for `bytes` more. */
+static double *cache_used(const sim_vm *vm)
+{
+  const vs_sim *sim = vm->e->sim;
+  return &sim->caches.used_B[vm->cache / (int)sim->sc->n_classes];
+}
+
+/* Where a cache's miss is read from. A host cache is fed from one replica of
+ * the golden image: the NAS keeps one on each HDD (a datastore each, as
+ * VMware keeps a replica per datastore) and hosts are spread over them, so
+ * that two hosts' caches do not fill from the same HDD while another idles.
+ * A NAS cache (and an SSD replica tier) reads where the clone's boot reads. */
+static int fill_device(const sim_vm *vm)
+{
+  const vs_scenario *sc = vm->e->sim->sc;
+  int owner, local;
+  if (sc->storage.cache.at != VS_CACHE_HOST || sc->storage.boot_from != VS_TIER_HDD)
+    return vm->dev;
+  vs_placement_disk_owner(sc, vm->req.disk, &owner, &local);
+  return owner * sc->storage.hdds + vm->req.host % sc->storage.hdds;
+}
+
+/* The storage side starts on chunk `i`: a read, a wait for another clone's
+ * read of it, or nothing (a hit). Returns 1 when the chunk is already there. */
+static int read_start(sim_vm *vm, boot_pipe *p, int i)
+{
+  vs_sim *sim = vm->e->sim;
+  cache_block *b = cache_block_of(vm, i);
+  double bytes = chunk_bytes(vm, i);
+  p->read_t0 = simgrid_get_clock();
+  p->via[i & 3] = VIA_DISK;
+  if (b && b->state == BLOCK_PRESENT) {
+    p->via[i & 3] = VIA_CACHE;
+    sim->caches.hit_B += bytes;
+    vm->read_s[i & 3] = 0;
+    return 1;
+  }
+  /* A clone claimed it a moment ago and is creating its read (SimGrid calls
+   * let other actors run): let it finish, at the same simulated time. */
+  while (b && b->state == BLOCK_FILLING && !b->fill)
+    sg_actor_yield();
+  if (b && b->state == BLOCK_FILLING) {
+    p->via[i & 3] = VIA_CACHE;
+    p->read = vs_sg_exec_ref(b->fill);
+    p->waiting = 1;
+    return 0;
+  }
+  if (b && *cache_used(vm) + bytes <= sim->sc->storage.cache.size_B) {
+    double *used = cache_used(vm);
+    *used += bytes;
+    sim->caches.held_B += bytes;
+    sim->caches.peak_B = fmax(sim->caches.peak_B, sim->caches.held_B);
+    p->via[i & 3] = VIA_FILL;
+    b->state = BLOCK_FILLING; /* claimed before any SimGrid call */
+  }
+  p->read_dev = p->via[i & 3] == VIA_FILL ? fill_device(vm) : vm->dev;
+  p->read = hdd_read_start(sim, &sim->disks[p->read_dev], bytes, &p->inflation);
+  if (p->via[i & 3] == VIA_FILL)
+    b->fill = p->read;
+  return 0;
+}
+
+/* Chunk `i`'s read (or the read it waited for) ended. */
+static void read_end(sim_vm *vm, boot_pipe *p, int i)
+{
+  vs_sim *sim = vm->e->sim;
+  if (p->waiting) {
+    sim->caches.hit_B += chunk_bytes(vm, i);
+    p->waiting = 0;
+  } else {
+    hdd_read_end(sim, &sim->disks[p->read_dev], p->inflation);
+  }
+  if (p->via[i & 3] == VIA_FILL) {
+    cache_block *b = cache_block_of(vm, i);
+    b->state = BLOCK_PRESENT;
+    b->fill = NULL;
+  }
+  vm->read_s[i & 3] = simgrid_get_clock() - p->read_t0;
+  p->read = NULL;
+}
+
 /* Starts every step whose conditions hold; returns when none does. */
 static void pipe_advance(sim_vm *vm, boot_pipe *p)
 {
   vs_sim *sim = vm->e->sim;
   const vs_boot_profile *boot = profile(vm);
+  int host_cache = sim->sc->storage.cache.at == VS_CACHE_HOST;
   for (int moved = 1; moved;) {
     moved = 0;
-    if (!p->read && p->have < 0 && p->read_next == p->handed && p->read_next < p->n) {
-      p->read_t0 = simgrid_get_clock();
-      p->read = hdd_read_start(sim, &sim->disks[vm->req.disk], chunk_bytes(vm, p->read_next), &p->inflation);
+    if (!p->read && p->have < 0 && p->read_next == p->handed && p->read_next < p->n &&
+        read_start(vm, p, p->read_next)) {
+      p->have = p->read_next++;
+      moved = 1;
     }
     if (p->have >= 0 && p->arrived == p->handed) {
       p->to_send = p->have;
@@ -302,8 +435,13 @@ static void pipe_advance(sim_vm *vm, boot_pipe *p)
       moved = 1;
     }
     if (p->to_send >= 0 && p->asked > p->to_send) {
-      p->send = vs_sg_sendto_async(storage_host(sim, vm), sim->hosts[vm->req.host],
-                                   (uint64_t)chunk_bytes(vm, p->to_send));
+      if (host_cache && p->via[p->to_send & 3] == VIA_CACHE) {
+        p->arrived++; /* already in the host's memory */
+        moved = 1;
+      } else {
+        p->send = vs_sg_sendto_async(storage_host(sim, vm), sim->hosts[vm->req.host],
+                                     (uint64_t)chunk_bytes(vm, p->to_send));
+      }
       p->to_send = -1;
     }
     if (!p->n_cpu && p->worked < p->n && p->arrived > p->worked) {
@@ -341,9 +479,7 @@ static void pipe_step(sim_vm *vm, boot_pipe *p)
     p->send = NULL;
     p->arrived++;
   } else if (p->read && done == (ssize_t)n - 1) {
-    hdd_read_end(sim, &sim->disks[vm->req.disk], p->inflation);
-    vm->read_s[p->read_next & 3] = simgrid_get_clock() - p->read_t0;
-    p->read = NULL;
+    read_end(vm, p, p->read_next);
     p->have = p->read_next++;
   } else {
     cpu_change(sim, vm->req.host, -1, p->cpu_cap[done]);
@@ -598,8 +734,10 @@ static int sample_until_done(vs_sim *sim, sim_experiment *e, series *s)
   counters_read(&a, sim);
   e->wall0 = last_wall;
   e->disks_read0_B = disks_read_B(sim, &a);
-  while ((size_t)e->ready < e->n) {
-    double now = simgrid_get_clock();
+  while ((size_t)e->ready < e->n || (e->pool && vs_sim_pool_busy(e->pool))) {
+    double now = simgrid_get_clock(), next = next_start(e);
+    if (e->pool)
+      next = fmin(next, vs_sim_pool_next(e->pool));
     if (vs_interrupted()) {
       /* SimGrid cannot end actors that are in the middle of an activity
        * cleanly; nothing of ours is on disk yet (results are written after
@@ -608,8 +746,8 @@ static int sample_until_done(vs_sim *sim, sim_experiment *e, series *s)
       vs_interrupt_error("at simulated t=%s", vs_clock_format(now - e->t0, clock, sizeof(clock)));
       vs_interrupt_exit();
     }
-    if (e->booting == 0 && next_start(e) > now + 1.0) {
-      sg_actor_sleep_until(next_start(e));
+    if (e->booting == 0 && next > now + 1.0 && isfinite(next)) {
+      sg_actor_sleep_until(next);
       counters_read(&a, sim);
       continue;
     }
@@ -741,7 +879,7 @@ static int background_start(vs_sim *sim, const vs_boot_background *load, backgro
       cpu_change(sim, h, +1, s->cap);
     }
   }
-  for (int d = 0; load->disk_read_Bps && d < sim->n_disks; d++) {
+  for (int d = 0; load->disk_read_Bps && d < vs_scenario_total_hdds(sc); d++) {
     if (load->disk_read_Bps[d] <= 0)
       continue;
     bg_stream *s = bg_add(bg);
@@ -750,7 +888,7 @@ static int background_start(vs_sim *sim, const vs_boot_background *load, backgro
     sim_hdd *hdd = &sim->disks[d];
     hdd_advance(sim, hdd);
     hdd->readers++;
-    s->inflation = sim->hdd_peak_bw / (sc->hdd.read_Bps * vs_scenario_hdd_factor(&sc->hdd, hdd->readers));
+    s->inflation = hdd_inflation(hdd, hdd->readers);
     hdd->inv_inflation_sum += 1.0 / s->inflation;
     s->host = -1, s->disk = d, s->want = load->disk_read_Bps[d] * s->inflation; /* in disk time */
     s->wait0 = hdd->wait_integral;
@@ -773,7 +911,7 @@ static void background_stop(vs_sim *sim, background *bg, vs_boot_result *r)
        * fell, whichever is worse. */
       sim_hdd *hdd = &sim->disks[s->disk];
       hdd_advance(sim, hdd);
-      double waits = (hdd->wait_integral - s->wait0) / span * vs_scenario_hdd_factor(&sim->sc->hdd, 1);
+      double waits = (hdd->wait_integral - s->wait0) / span * vs_scenario_hdd_factor(hdd->model, 1);
       slowdown = fmax(slowdown, waits);
     }
     if (r && span > 0) {
@@ -874,6 +1012,8 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
     double f = 1.0 + boot->jitter * (2.0 * vm_draw(&b->variation, id, 0) - 1.0);
     vm->e = &e;
     vm->req = plan[i];
+    vm->dev = vs_placement_boot_device(sim->sc, plan[i].disk);
+    vm->cache = cache_index(sim, &plan[i]);
     vm->read_B = boot->read_B * f;
     vm->cpu_work_f = boot->cpu_work_f * f;
     vm->phase = vm_draw(&b->variation, id, 1);
@@ -881,19 +1021,25 @@ static int sim_boot(vs_backend *b, const vs_boot_req *plan, size_t n, const vs_b
     e.order[i] = i;
   }
   qsort_r(e.order, n, sizeof(*e.order), by_start, e.vms);
+  caches_reset(sim);
   if ((rc = check_memory(sim, &e, &s, per_sample_B)) != VS_OK ||
-      (rc = background_start(sim, b->background, &bg)) != VS_OK)
+      (rc = background_start(sim, b->background, &bg)) != VS_OK ||
+      (b->pool && (rc = vs_sim_pool_start(sim, b->pool, &e.pool)) != VS_OK))
     goto cleanup;
 
-  if (n > 0) {
-    start_actor("launcher", sim->hosts[0], launcher, &e, VS_ACTOR_STACK);
-    if ((rc = sample_until_done(sim, &e, &s)) != VS_OK)
+  if (n > 0 || e.pool) {
+    if (n > 0)
+      start_actor("launcher", sim->hosts[0], launcher, &e, VS_ACTOR_STACK);
+    if ((rc = sample_until_done(sim, &e, &s)) != VS_OK || (e.pool && (rc = vs_sim_pool_finish(e.pool)) != VS_OK))
       goto cleanup;
   }
   if (!(*out = make_result(sim, &e, plan, &s)))
     rc = vs_error_set(VS_ENOMEM, "out of memory for %zu VMs", n);
+  else
+    caches_report(sim, *out);
 
 cleanup:
+  vs_sim_pool_free(e.pool);
   background_stop(sim, &bg, rc == VS_OK ? *out : NULL);
   free(s.rows);
   free(s.host_util);
@@ -909,6 +1055,89 @@ cleanup:
   return rc;
 }
 
+/* ---- the read caches ---- */
+
+static int caches_init(vs_sim *sim)
+{
+  const vs_scenario *sc = sim->sc;
+  sim_caches *c = &sim->caches;
+  int owners = sc->storage.cache.at == VS_CACHE_HOST ? sc->hosts.count : sc->storage.nas_count;
+  if (vs_scenario_reads_hdd_uncached(sc) || sc->storage.cache.at == VS_CACHE_NONE)
+    return VS_OK; /* no cache, or full copies: nothing is shared */
+  for (size_t k = 0; k < sc->n_classes; k++)
+    c->n_blocks = c->n_blocks > sc->classes[k].boot.chunks + 1 ? c->n_blocks : sc->classes[k].boot.chunks + 1;
+  c->n_caches = owners * (int)sc->n_classes;
+  c->blocks = calloc((size_t)c->n_caches * (size_t)c->n_blocks, sizeof(*c->blocks));
+  c->used_B = calloc((size_t)owners, sizeof(*c->used_B));
+  return c->blocks && c->used_B ? VS_OK : vs_error_set(VS_ENOMEM, "out of memory for the caches");
+}
+
+/* Every experiment starts with cold caches (a morning after the hosts, or
+ * the NAS, came up), or with warm ones (storage.cache.warm: the base image's
+ * first blocks, as many as fit, already there), so that repeats do not
+ * depend on their order. */
+static void caches_reset(vs_sim *sim)
+{
+  const vs_scenario *sc = sim->sc;
+  sim_caches *c = &sim->caches;
+  int owners = sc->storage.cache.at == VS_CACHE_HOST ? sc->hosts.count : sc->storage.nas_count;
+  if (!c->blocks)
+    return;
+  memset(c->blocks, 0, (size_t)c->n_caches * (size_t)c->n_blocks * sizeof(*c->blocks));
+  memset(c->used_B, 0, (size_t)owners * sizeof(*c->used_B));
+  c->peak_B = c->held_B = c->hit_B = 0;
+  for (int k = 0; sc->storage.cache.warm && k < c->n_caches; k++) {
+    const vs_boot_profile *boot = &sc->classes[k % (int)sc->n_classes].boot;
+    double block_B = boot->read_B / boot->chunks, *used = &c->used_B[k / (int)sc->n_classes];
+    for (int b = 0; b <= boot->chunks && *used + block_B <= sc->storage.cache.size_B; b++) {
+      c->blocks[(size_t)k * (size_t)c->n_blocks + (size_t)b].state = BLOCK_PRESENT;
+      *used += block_B;
+      c->held_B += block_B;
+    }
+  }
+  c->peak_B = c->held_B;
+}
+
+static int cache_index(const vs_sim *sim, const vs_boot_req *req)
+{
+  const vs_scenario *sc = sim->sc;
+  int owner, local;
+  if (!sim->caches.blocks)
+    return -1;
+  if (sc->storage.cache.at == VS_CACHE_HOST)
+    owner = req->host;
+  else
+    vs_placement_disk_owner(sc, req->disk, &owner, &local);
+  return owner * (int)sc->n_classes + req->cls;
+}
+
+static void caches_report(const vs_sim *sim, vs_boot_result *r)
+{
+  if (!sim->caches.blocks)
+    return;
+  r->has_cache = 1;
+  r->cache_hit_B = sim->caches.hit_B;
+  r->cache_host_B = sim->caches.peak_B;
+  for (size_t i = 0; i < r->n_vms; i++)
+    r->cache_guest_B += r->read_B[i];
+}
+
+/* ---- for sim/pool.c: the disks and actors its copies use ---- */
+
+sg_exec_t vs_sim_disk_io_start(vs_sim *sim, int disk, double bytes, double *inflation)
+{
+  return hdd_read_start(sim, &sim->disks[disk], bytes, inflation);
+}
+
+void vs_sim_disk_io_end(vs_sim *sim, int disk, double inflation) { hdd_read_end(sim, &sim->disks[disk], inflation); }
+
+sg_host_t vs_sim_disk_owner(const vs_sim *sim, int disk) { return sim->disks[disk].owner; }
+
+void vs_sim_actor_start(const char *name, sg_host_t host, void (*code)(int, char **), void *data)
+{
+  start_actor(name, host, code, data, VS_ACTOR_STACK);
+}
+
 /* ---- the session ---- */
 
 static int bind_platform(vs_sim *sim)
@@ -917,7 +1146,7 @@ static int bind_platform(vs_sim *sim)
   int local = sc->storage.kind == VS_STORAGE_LOCAL;
   char name[48];
 
-  sim->n_disks = vs_scenario_total_hdds(sc);
+  sim->n_disks = vs_scenario_total_devices(sc);
   sim->n_links = local ? 0 : sc->storage.nas_count;
   sim->hosts = calloc((size_t)sc->hosts.count, sizeof(*sim->hosts));
   sim->cpus = calloc((size_t)sc->hosts.count, sizeof(*sim->cpus));
@@ -938,6 +1167,8 @@ static int bind_platform(vs_sim *sim)
     hdd->disk = sg_host_by_name(vs_placement_disk_name(sc, d, name, sizeof(name)));
     if (!hdd->owner || !hdd->disk)
       return vs_error_set(VS_ESIM, "platform: %s or its owner is missing", name);
+    hdd->model = vs_scenario_device_model(sc, d);
+    hdd->peak_Bps = vs_sim_device_peak_bw(hdd->model);
   }
   for (int l = 0; l < sim->n_links; l++)
     sim->links[l] = sg_link_by_name(vs_placement_link_name(l, name, sizeof(name)));
@@ -959,6 +1190,8 @@ static void free_sim(vs_sim *sim)
   free(sim->cpus);
   free(sim->disks);
   free(sim->links);
+  free(sim->caches.blocks);
+  free(sim->caches.used_B);
 }
 
 int vs_sim_run(const vs_scenario *sc, const vs_sim_options *opts, vs_backend_fn study, void *payload)
@@ -984,7 +1217,6 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_options *opts, vs_backend_fn 
     return vs_error_set(VS_ESIM, "only one simulation session per process");
   if (opts)
     sim.opts = *opts;
-  sim.hdd_peak_bw = vs_sim_hdd_peak_bw(sc);
   sim.backend = (vs_backend){.name = "simgrid", .sc = sc, .boot = sim_boot, .impl = &sim};
 
   if ((rc = vs_platform_memfd(sc, &fd)) != VS_OK)
@@ -996,7 +1228,7 @@ int vs_sim_run(const vs_scenario *sc, const vs_sim_options *opts, vs_backend_fn 
   simgrid_load_platform(platform);
   close(fd);
 
-  if ((rc = bind_platform(&sim)) != VS_OK)
+  if ((rc = bind_platform(&sim)) != VS_OK || (rc = caches_init(&sim)) != VS_OK)
     goto cleanup;
   start_actor("controller", sim.hosts[0], controller, &sim, VS_BODY_STACK);
   simgrid_run();

@@ -20,6 +20,8 @@
 
 #include "core/error.h"
 #include "sim/sim.h"
+#include "scenario/placement.h"
+#include "scenario/pool.h"
 #include "sim/sim_internal.h"
 
 static double peak_factor(const vs_hdd_model *hdd)
@@ -31,7 +33,7 @@ static double peak_factor(const vs_hdd_model *hdd)
   return best;
 }
 
-double vs_sim_hdd_peak_bw(const vs_scenario *sc) { return sc->hdd.read_Bps * peak_factor(&sc->hdd); }
+double vs_sim_device_peak_bw(const vs_hdd_model *m) { return m->read_Bps * peak_factor(m); }
 
 static void write_disks(FILE *f, const vs_scenario *sc)
 {
@@ -41,7 +43,12 @@ static void write_disks(FILE *f, const vs_scenario *sc)
   for (int o = 0; o < owners; o++)
     for (int d = 0; d < sc->storage.hdds; d++)
       fprintf(f, "      <host id=\"%s-%d-hdd-%d\" speed=\"%.17gf\" core=\"1\"/>\n", local ? "host" : "nas", o, d,
-              vs_sim_hdd_peak_bw(sc));
+              vs_sim_device_peak_bw(&sc->hdd));
+  /* SSDs: the same kind of resource, with their own bandwidth and curve. */
+  for (int o = 0; o < owners; o++)
+    for (int d = 0; d < sc->storage.ssds; d++)
+      fprintf(f, "      <host id=\"%s-%d-ssd-%d\" speed=\"%.17gf\" core=\"1\"/>\n", local ? "host" : "nas", o, d,
+              vs_sim_device_peak_bw(&sc->ssd));
   fprintf(f, "    </zone>\n");
 }
 
@@ -70,6 +77,35 @@ static void write_nas(FILE *f, const vs_scenario *sc)
               n, h, n, h);
 }
 
+/* The image pool's copies between two NAS cross both uplinks: one route per
+ * pair of NAS that a golden image and its pool sit on (symmetric). */
+static void write_pool_routes(FILE *f, const vs_scenario *sc)
+{
+  const vs_pool_spec *p = sc->pool;
+  for (size_t i = 0; p && i < p->n_images; i++) {
+    int a, b, local, seen = 0;
+    vs_placement_disk_owner(sc, p->images[i].golden_disk, &a, &local);
+    vs_placement_disk_owner(sc, p->images[i].pool_disk, &b, &local);
+    if (a == b)
+      continue;
+    if (a > b) {
+      int t = a;
+      a = b, b = t;
+    }
+    for (size_t j = 0; j < i && !seen; j++) {
+      int c, d;
+      vs_placement_disk_owner(sc, p->images[j].golden_disk, &c, &local);
+      vs_placement_disk_owner(sc, p->images[j].pool_disk, &d, &local);
+      seen = (c == a && d == b) || (c == b && d == a);
+    }
+    if (!seen)
+      fprintf(f,
+              "    <route src=\"nas-%d\" dst=\"nas-%d\"><link_ctn id=\"nas-%d-uplink\"/>"
+              "<link_ctn id=\"nas-%d-uplink\"/></route>\n",
+              a, b, a, b);
+  }
+}
+
 static int write_platform(const vs_scenario *sc, FILE *f)
 {
   /* No user text goes into the XML (a path may hold "-->" or "&"): every
@@ -88,6 +124,8 @@ static int write_platform(const vs_scenario *sc, FILE *f)
     return VS_EIO;
   if (sc->storage.kind == VS_STORAGE_NAS)
     write_nas(f, sc);
+  if (sc->storage.kind == VS_STORAGE_NAS)
+    write_pool_routes(f, sc);
   fprintf(f, "    </zone>\n");
   fprintf(f, "  </zone>\n</platform>\n");
   return ferror(f) || fflush(f) != 0 ? VS_EIO : VS_OK;

@@ -33,3 +33,9 @@ ssize_t vs_sg_wait_any(sg_exec_t *execs, size_t n_execs, sg_comm_t comm)
       all[i]->add_ref();
   return done;
 }
+
+sg_exec_t vs_sg_exec_ref(sg_exec_t exec)
+{
+  exec->add_ref();
+  return exec;
+}

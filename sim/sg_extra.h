@@ -22,6 +22,11 @@ sg_comm_t vs_sg_sendto_async(sg_host_t from, sg_host_t to, uint64_t bytes);
  * released (as sg_exec_wait_any does); the others stay the caller's. */
 ssize_t vs_sg_wait_any(sg_exec_t *execs, size_t n_execs, sg_comm_t comm);
 
+/* Another reference to `exec`, so that a second actor can wait for it too
+ * (a clone waiting for the read that brings a cached block); released like
+ * the owner's, by the wait that sees it end. */
+sg_exec_t vs_sg_exec_ref(sg_exec_t exec);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,3 +17,6 @@ foreach(fault signals libvirtd killed session messages)
   add_test(NAME real_live_${fault} COMMAND test_real ${fault} $<TARGET_FILE:vdistorm> ${PROJECT_SOURCE_DIR})
   set_tests_properties(real_live_${fault} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900 RUN_SERIAL TRUE)
 endforeach()
+# The host cache, live and simulated (issue 12).
+add_test(NAME real_live_cache COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/real_cache.sh $<TARGET_FILE:vdistorm> ${PROJECT_SOURCE_DIR})
+set_tests_properties(real_live_cache PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600 RUN_SERIAL TRUE)

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "backend/pool.h"
 #include "scenario/scenario.h"
 
 /* One VM to boot in an experiment. */
@@ -76,6 +77,16 @@ typedef struct {
   /* With a background load: how much slower it ran than it wanted over the
    * experiment (wanted / got), the worst host and the worst disk; 1 = unhurt. */
   double background_cpu_slowdown, background_read_slowdown;
+  /* With a read cache of the golden image (storage.cache): boot bytes served
+   * from it (hits, and reads that waited for another clone's read of the
+   * same block) against all boot bytes; the most the caches held at once
+   * (one copy per host or NAS) and what the guests' own page caches hold of
+   * the same blocks (every VM keeps what it read: double caching). */
+  int has_cache;
+  double cache_hit_B, cache_host_B, cache_guest_B;
+  /* Live: what the VMs' QEMU processes read from storage (page-cache hits
+   * excluded); -1 where unknown (a remote hypervisor). */
+  double storage_read_B;
 
   /* Series: one row per sample; per-resource series row-major [sample][resource]. */
   size_t n_samples;
@@ -126,6 +137,8 @@ struct vs_backend {
               vs_boot_result **out);
   vs_boot_variation variation;  /* set by the caller before an experiment */
   const vs_boot_background *background; /* set by the caller; NULL: idle hardware (the simulator only) */
+  const vs_pool_workload *pool; /* set by the caller; NULL: no image pool (the simulator only). The
+                                 * experiment lasts until its boots and the pool's requests and copies are done */
   vs_boot_progress_fn progress; /* set by the caller; may be NULL */
   void *progress_ctx;
   void *impl;

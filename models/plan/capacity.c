@@ -28,7 +28,11 @@ int vs_capacity_lanes(const vs_scenario *sc, const vs_capacity *cap)
   int per_hdd;
   long long lanes;
   vs_capacity_hdd_stormfree_Bps(sc, &per_hdd);
-  if (sc->storage.kind == VS_STORAGE_NAS) {
+  if (!vs_scenario_reads_hdd_uncached(sc)) {
+    /* Behind a cache or from SSDs the one-VM-per-HDD lanes do not apply:
+     * the measured threshold (which tried them) is the lane count. */
+    lanes = cap->threshold > 0 ? cap->threshold : vs_scenario_total_hdds(sc);
+  } else if (sc->storage.kind == VS_STORAGE_NAS) {
     long long per_nas = (long long)per_hdd * sc->storage.hdds;
     if (cap->vm_io_Bps > 0) {
       long long link = (long long)floor(sc->storage.link_Bps / cap->vm_io_Bps);
@@ -41,6 +45,14 @@ int vs_capacity_lanes(const vs_scenario *sc, const vs_capacity *cap)
   if (cap->threshold > 0 && lanes > cap->threshold)
     lanes = cap->threshold;
   return lanes < 1 ? 1 : lanes > 1000000 ? 1000000 : (int)lanes;
+}
+
+static double peak_factor(const vs_hdd_model *m)
+{
+  double best = vs_scenario_hdd_factor(m, 1);
+  for (size_t i = 0; i < m->curve_len; i++)
+    best = fmax(best, m->curve[i].factor);
+  return best;
 }
 
 /* The best rate of one HDD over every reader count of its curve, bytes/s. */
@@ -60,13 +72,22 @@ double vs_capacity_fixed_cpu_f(const vs_scenario *sc, int cls, double read_B)
 
 static void bound(const vs_scenario *sc, double total_read_B, double cpu_f, double hdd_Bps, vs_capacity_bound *out)
 {
+  int host_cache = sc->storage.cache.at == VS_CACHE_HOST && sc->storage.cache.clones == VS_CLONES_LINKED;
+  int cached = sc->storage.cache.at != VS_CACHE_NONE && sc->storage.cache.clones == VS_CLONES_LINKED;
   memset(out, 0, sizeof(*out));
-  out->hdd_s = total_read_B / (vs_scenario_total_hdds(sc) * hdd_Bps);
-  if (sc->storage.kind == VS_STORAGE_NAS)
+  /* Bytes a cache serves never reach the disks (or, for a host cache, the
+   * links): what they must carry is unknown before simulating, so they give
+   * no lower bound. An SSD replica tier carries every boot's bytes. */
+  if (sc->storage.boot_from == VS_TIER_SSD && !cached)
+    out->hdd_s = total_read_B / (vs_scenario_total_ssds(sc) * sc->ssd.read_Bps * peak_factor(&sc->ssd));
+  else if (!cached)
+    out->hdd_s = total_read_B / (vs_scenario_total_hdds(sc) * hdd_Bps);
+  if (sc->storage.kind == VS_STORAGE_NAS && !host_cache)
     out->link_s = total_read_B / (sc->storage.nas_count * sc->storage.link_Bps);
   out->cpu_s = cpu_f / (sc->hosts.count * sc->hosts.cores * sc->hosts.core_fps);
   out->bound_s = fmax(out->hdd_s, fmax(out->link_s, out->cpu_s));
-  out->by = out->bound_s == out->hdd_s ? "HDDs" : out->bound_s == out->link_s ? "uplinks" : "CPU";
+  out->by = out->bound_s == out->hdd_s ? (sc->storage.boot_from == VS_TIER_SSD ? "SSDs" : "HDDs")
+            : out->bound_s == out->link_s ? "uplinks" : "CPU";
 }
 
 void vs_capacity_storm_free_bound(const vs_scenario *sc, double total_read_B, double total_cpu_f,

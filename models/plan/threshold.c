@@ -9,6 +9,7 @@
 
 #define LINEAR_PHASE 16
 #define CPU_SATURATED 0.999
+#define LINK_SATURATED 0.98
 
 typedef struct {
   const vs_scenario *sc;
@@ -26,6 +27,7 @@ const char *vs_threshold_limit_name(unsigned bit)
   case VS_LIMIT_HDD: return "hdd";
   case VS_LIMIT_LINK: return "link";
   case VS_LIMIT_SLOWDOWN: return "slowdown";
+  case VS_LIMIT_SSD: return "ssd";
   default: return "?";
   }
 }
@@ -43,15 +45,57 @@ const char *vs_threshold_limits_format(unsigned limits, char *buf, size_t len)
   return buf;
 }
 
-/* Limits that need no simulation: they depend only on the layout. */
+/* Every VM's boot crosses its NAS uplink in full: true unless a host cache
+ * serves clones from the host's memory. */
+static int link_carries_every_boot(const vs_scenario *sc)
+{
+  return sc->storage.kind == VS_STORAGE_NAS &&
+         !(sc->storage.cache.at == VS_CACHE_HOST && !vs_scenario_reads_hdd_uncached(sc));
+}
+
+/* Boots from an SSD replica tier (no cache in front): the busiest SSD
+ * cannot deliver what the boots reading from it ask for. */
+static int ssd_demand_exceeds(const vs_scenario *sc, int k, double vm_io_Bps)
+{
+  int hdds = vs_scenario_total_hdds(sc), ssds = vs_scenario_total_ssds(sc), worst = 0;
+  if (sc->storage.boot_from != VS_TIER_SSD || sc->storage.cache.at != VS_CACHE_NONE || ssds <= 0 || vm_io_Bps <= 0)
+    return 0;
+  int *count = calloc((size_t)ssds, sizeof(*count));
+  if (!count)
+    return 0;
+  for (int i = 0; i < k; i++) {
+    int host, disk, dev;
+    vs_placement_vm(sc, i, k, &host, &disk);
+    dev = vs_placement_boot_device(sc, disk) - hdds;
+    if (dev >= 0 && dev < ssds && ++count[dev] > worst)
+      worst = count[dev];
+  }
+  free(count);
+  return worst * vm_io_Bps > sc->ssd.read_Bps * vs_scenario_hdd_factor(&sc->ssd, worst);
+}
+
+/* Limits that need no simulation: they depend only on the layout. The
+ * one-VM-per-HDD rule holds where boots read their own images from HDDs;
+ * behind a cache of the golden image, or from an SSD replica, the measured
+ * slowdown decides instead. */
 static unsigned analytic_limits(const vs_scenario *sc, int k, double vm_io_Bps)
 {
   unsigned limits = 0;
-  if (vs_scenario_total_hdds(sc) >= 2 && k > vs_scenario_total_hdds(sc))
+  if (vs_scenario_reads_hdd_uncached(sc) && vs_scenario_total_hdds(sc) >= 2 && k > vs_scenario_total_hdds(sc))
     limits |= VS_LIMIT_HDD;
-  if (sc->storage.kind == VS_STORAGE_NAS && vs_placement_max_per_link(sc, k) * vm_io_Bps > sc->storage.link_Bps)
+  if (link_carries_every_boot(sc) && vs_placement_max_per_link(sc, k) * vm_io_Bps > sc->storage.link_Bps)
     limits |= VS_LIMIT_LINK;
+  if (ssd_demand_exceeds(sc, k, vm_io_Bps))
+    limits |= VS_LIMIT_SSD;
   return limits;
+}
+
+/* VMs per disk the linear trend serializes: those sharing an HDD, where
+ * boots read their own images from HDDs; elsewhere none (clones behind a
+ * cache, or an SSD without a seek penalty, should each boot as if alone). */
+static int trend_per_disk(const vs_scenario *sc, int k)
+{
+  return vs_scenario_reads_hdd_uncached(sc) ? vs_placement_max_per_disk(sc, k) : 1;
 }
 
 static vs_threshold_step *find_step(const vs_threshold_result *res, int k)
@@ -98,14 +142,19 @@ static void measured_limits(search *s, vs_threshold_step *st)
   st->max_per_disk = vs_placement_max_per_disk(s->sc, k);
   st->max_per_link = vs_placement_max_per_link(s->sc, k);
   st->io_MBps = k * res->vm_io_Bps / 1e6;
-  st->slowdown = st->m.all_ready_s / (res->unloaded_boot_s * st->max_per_disk);
+  int per_disk = trend_per_disk(s->sc, k);
+  st->slowdown = st->m.all_ready_s / (res->unloaded_boot_s * per_disk);
   for (size_t r = 0; r < n; r++) {
     cpu_trips += cpu[r] >= CPU_SATURATED;
-    slow_trips += ready[r] / (res->unloaded_boot_s * st->max_per_disk) > s->sc->storm.max_slowdown;
+    slow_trips += ready[r] / (res->unloaded_boot_s * per_disk) > s->sc->storm.max_slowdown;
   }
   st->limits = analytic_limits(s->sc, k, res->vm_io_Bps);
   st->trip_share[bit_index(VS_LIMIT_HDD)] = st->limits & VS_LIMIT_HDD ? 1 : 0;
+  /* Where the uplink carries only a host cache's misses, its measured load says. */
+  if (s->sc->storage.kind == VS_STORAGE_NAS && !link_carries_every_boot(s->sc) && st->m.peak_link_util >= LINK_SATURATED)
+    st->limits |= VS_LIMIT_LINK;
   st->trip_share[bit_index(VS_LIMIT_LINK)] = st->limits & VS_LIMIT_LINK ? 1 : 0;
+  st->trip_share[bit_index(VS_LIMIT_SSD)] = st->limits & VS_LIMIT_SSD ? 1 : 0;
   st->trip_share[bit_index(VS_LIMIT_CPU)] = (double)cpu_trips / (double)n;
   st->trip_share[bit_index(VS_LIMIT_SLOWDOWN)] = (double)slow_trips / (double)n;
   /* One run: it trips or not. Several: in at least trip_share of them. */

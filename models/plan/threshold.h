@@ -17,8 +17,8 @@
 #include "core/stats.h"
 #include "scenario/scenario.h"
 
-enum { VS_LIMIT_CPU = 1, VS_LIMIT_HDD = 2, VS_LIMIT_LINK = 4, VS_LIMIT_SLOWDOWN = 8 };
-#define VS_LIMIT_COUNT 4
+enum { VS_LIMIT_CPU = 1, VS_LIMIT_HDD = 2, VS_LIMIT_LINK = 4, VS_LIMIT_SLOWDOWN = 8, VS_LIMIT_SSD = 16 };
+#define VS_LIMIT_COUNT 5
 
 /* What the experiment of k simultaneous boots measured (its first run),
  * and, with repeats, each run's all-ready time and peak CPU. */
@@ -80,7 +80,7 @@ int vs_threshold_search(const vs_scenario *sc, const vs_threshold_options *opts,
                         vs_threshold_measure_fn simulate, void *ctx, vs_threshold_result *out);
 void vs_threshold_result_clear(vs_threshold_result *res);
 
-/* "cpu", "hdd", "link", "slowdown" for one VS_LIMIT_* bit. */
+/* "cpu", "hdd", "link", "slowdown", "ssd" for one VS_LIMIT_* bit. */
 const char *vs_threshold_limit_name(unsigned bit);
 /* "hdd+slowdown" style list into buf; "none" when empty. */
 const char *vs_threshold_limits_format(unsigned limits, char *buf, size_t len);

@@ -53,8 +53,25 @@ void vs_placement_vm(const vs_scenario *sc, int i, int n, int *host, int *disk)
 
 void vs_placement_disk_owner(const vs_scenario *sc, int disk, int *owner, int *local)
 {
+  int hdds = vs_scenario_total_hdds(sc);
+  if (disk >= hdds && sc->storage.ssds > 0) {
+    *owner = (disk - hdds) / sc->storage.ssds;
+    *local = (disk - hdds) % sc->storage.ssds;
+    return;
+  }
   *owner = disk / sc->storage.hdds;
   *local = disk % sc->storage.hdds;
+}
+
+int vs_placement_boot_device(const vs_scenario *sc, int disk)
+{
+  int owner, local;
+  if (sc->storage.boot_from == VS_TIER_HDD)
+    return disk;
+  /* The replica of the golden image on the SSDs of the NAS (or host)
+   * holding the VM's own image, spread over them as the HDDs are. */
+  vs_placement_disk_owner(sc, disk, &owner, &local);
+  return vs_scenario_total_hdds(sc) + owner * sc->storage.ssds + local % sc->storage.ssds;
 }
 
 static int max_count(const vs_scenario *sc, int k, int by_link)
@@ -96,7 +113,8 @@ const char *vs_placement_disk_name(const vs_scenario *sc, int disk, char *buf, s
 {
   int owner, local;
   vs_placement_disk_owner(sc, disk, &owner, &local);
-  snprintf(buf, len, "%s-%d-hdd-%d", sc->storage.kind == VS_STORAGE_NAS ? "nas" : "host", owner, local);
+  snprintf(buf, len, "%s-%d-%s-%d", sc->storage.kind == VS_STORAGE_NAS ? "nas" : "host", owner,
+           disk < vs_scenario_total_hdds(sc) ? "hdd" : "ssd", local);
   return buf;
 }
 
@@ -153,4 +171,23 @@ int vs_placement_disk_parse(const vs_scenario *sc, const char *text, int *disk)
   }
   return vs_error_set(VS_EINPUT, "'%s' is not an HDD of this scenario (expected %s0-hdd-0 … %s)", text, owner_prefix,
                       vs_placement_disk_name(sc, vs_scenario_total_hdds(sc) - 1, last, sizeof(last)));
+}
+
+int vs_placement_device_parse(const vs_scenario *sc, const char *text, int *dev)
+{
+  const char *owner_prefix = sc->storage.kind == VS_STORAGE_NAS ? "nas-" : "host-";
+  int owners = sc->storage.kind == VS_STORAGE_NAS ? sc->storage.nas_count : sc->hosts.count;
+  long owner, local;
+  const char *rest;
+
+  if (!strncmp(text, owner_prefix, strlen(owner_prefix)) && parse_prefixed(text, owner_prefix, &owner, &rest) == 0 &&
+      !strncmp(rest, "-ssd-", 5) && parse_prefixed(rest + 5, "", &local, &rest) == 0 && !*rest && owner >= 0 &&
+      owner < owners && local >= 0 && local < sc->storage.ssds) {
+    *dev = vs_scenario_total_hdds(sc) + (int)(owner * sc->storage.ssds + local);
+    return VS_OK;
+  }
+  if (strstr(text, "-ssd-"))
+    return vs_error_set(VS_EINPUT, "'%s' is not an SSD of this scenario (it has %d per %s)", text, sc->storage.ssds,
+                        sc->storage.kind == VS_STORAGE_NAS ? "NAS" : "host");
+  return vs_placement_disk_parse(sc, text, dev);
 }

@@ -3,6 +3,8 @@
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "core/units.h"
+#include "scenario/placement.h"
+#include "scenario/pool.h"
 #include "scenario/purchase.h"
 
 #include <yaml.h>
@@ -20,7 +22,7 @@
 #define VS_SCENARIO_MAX_BYTES (16L * 1024 * 1024)
 #define VS_KEYPATH_MAX 256
 #define VS_MESSAGE_MAX 1024
-#define VS_SECTION_MAX_KEYS 16
+#define VS_SECTION_MAX_KEYS 24
 
 typedef struct {
   const char *file;       /* name used in messages */
@@ -66,6 +68,8 @@ static const vs_bound bound_power_on = {0.0, 3600.0, 0, "from 0s to 1h"};
 static const vs_bound bound_host_power = {0.0, 1e4, 0, "from 0W to 10kW"};
 static const vs_bound bound_vm_draw = {0.0, 1e3, 0, "from 0W to 1kW"};
 static const vs_bound bound_steady_read = {0.0, 1e12, 0, "from 0 to 1TB/s"};
+static const vs_bound bound_host_memory = {64.0 * 1024 * 1024, 1e15, 0, "from 64MiB to 1PB"};
+static const vs_bound bound_cache = {1e6, 1e14, 0, "from 1MB to 100TB"};
 
 /* Counts. The platform has a route per NAS and host, and every HDD, host
  * and link is a SimGrid resource with its own bookkeeping. */
@@ -75,6 +79,7 @@ static const vs_bound bound_steady_read = {0.0, 1e12, 0, "from 0 to 1TB/s"};
 #define VS_MAX_ROUTES 1000000
 #define VS_MAX_HDDS_EACH 10000
 #define VS_MAX_HDDS 200000
+#define VS_MAX_SSDS_EACH 1000
 #define VS_MAX_READERS 1000000
 #define VS_MAX_VMS 10000000
 #define VS_MAX_SLOTS 100000
@@ -215,6 +220,9 @@ static int section_open(vs_section *s, vs_loader *ld, const yaml_node_t *node,
   int error;
 
   memset(s, 0, sizeof(*s));
+  for (int n = 0; keys[n]; n++)
+    if (n >= VS_SECTION_MAX_KEYS)
+      return vs_error_set(VS_ERROR, "internal: %s: a section with more than %d keys", ld->path, VS_SECTION_MAX_KEYS);
   s->ld = ld;
   s->node = node;
   s->keys = keys;
@@ -491,7 +499,7 @@ static int load_host_power(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 static int load_hosts(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
   static const char *const keys[] = {"count", "cores", "core_speed", "nic_bw", "nic_latency", "vm_slots",
-                                     "power_on", "power", NULL};
+                                     "power_on", "power", "memory", NULL};
   vs_hosts *h = &sc->hosts;
   vs_section s;
   int error;
@@ -504,6 +512,7 @@ static int load_hosts(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
       (error = get_quantity(&s, "nic_latency", VS_UNIT_DURATION, 0, &bound_latency, &h->nic_latency_s)) < 0 ||
       (error = get_int(&s, "vm_slots", 0, 1, VS_MAX_SLOTS, &h->vm_slots)) < 0 ||
       (error = get_quantity(&s, "power_on", VS_UNIT_DURATION, 0, &bound_power_on, &h->power_on_s)) < 0 ||
+      (error = get_quantity(&s, "memory", VS_UNIT_BYTES, 0, &bound_host_memory, &h->memory_B)) < 0 ||
       (error = load_child(&s, "power", 0, load_host_power, sc)) < 0)
     return error;
   return 0;
@@ -550,10 +559,41 @@ static int check_totals(vs_section *s, const vs_scenario *sc)
   return 0;
 }
 
+/* storage.cache: a read cache of the golden image in front of the disks. */
+static int load_cache(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"at", "size", "clones", "warm", NULL};
+  static const char *const booleans[] = {"false", "true", NULL};
+  int warm = 0;
+  static const char *const ats[] = {"none", "host", "nas", NULL};      /* as vs_cache_at */
+  static const char *const clones[] = {"linked", "full", NULL};       /* as vs_clones */
+  vs_cache *c = &sc->storage.cache;
+  int at = VS_CACHE_NONE, cl = VS_CLONES_LINKED, error;
+  vs_section s;
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 || (error = get_enum(&s, "at", 1, ats, &at)) < 0 ||
+      (error = get_enum(&s, "clones", 0, clones, &cl)) < 0 || (error = get_enum(&s, "warm", 0, booleans, &warm)) < 0 ||
+      (error = get_quantity(&s, "size", VS_UNIT_BYTES, at != VS_CACHE_NONE, &bound_cache, &c->size_B)) < 0)
+    return error;
+  c->at = (vs_cache_at)at;
+  c->clones = (vs_clones)cl;
+  c->warm = warm;
+  if (c->at == VS_CACHE_NAS && sc->storage.kind != VS_STORAGE_NAS)
+    return fail(ld, section_value(&s, "at"), "at", "a NAS cache needs NAS storage (expected host or none with type local)");
+  if (c->at == VS_CACHE_HOST && sc->hosts.memory_B > 0 && c->size_B > sc->hosts.memory_B) {
+    return fail(ld, section_value(&s, "size"), "size",
+                "%.4g GB is more than a host's memory, %.4g GB (expected at most hosts.memory)", c->size_B / 1e9,
+                sc->hosts.memory_B / 1e9);
+  }
+  return 0;
+}
+
 static int load_storage(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
   static const char *const keys[] = {"type", "hdds", "nas_count", "link_bw", "link_latency",
-                                     "placement", "vms_per_hdd", NULL};
+                                     "placement", "vms_per_hdd", "ssds", "boot_from", "cache", NULL};
+  static const char *const tiers[] = {"hdd", "ssd", NULL}; /* as vs_tier */
+  int tier = VS_TIER_HDD;
   /* Same order as vs_storage_kind and vs_placement. */
   static const char *const types[] = {"local", "nas", NULL};
   static const char *const placements[] = {"spread", "pack", NULL};
@@ -577,8 +617,13 @@ static int load_storage(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   else
     error = reject_key(&s, "vms_per_hdd",
                        "not allowed with placement spread (expected only with placement pack)");
-  if (error < 0)
+  if (error < 0 || (error = get_int(&s, "ssds", 0, 0, VS_MAX_SSDS_EACH, &st->ssds)) < 0 ||
+      (error = get_enum(&s, "boot_from", 0, tiers, &tier)) < 0 || (error = load_child(&s, "cache", 0, load_cache, sc)) < 0)
     return error;
+  st->boot_from = (vs_tier)tier;
+  if (st->boot_from == VS_TIER_SSD && st->ssds == 0)
+    return fail(ld, section_value(&s, "boot_from"), "boot_from",
+                "boots read from SSDs but there are none (expected storage.ssds >= 1)");
   return check_totals(&s, sc);
 }
 
@@ -619,7 +664,8 @@ static int load_curve(vs_loader *ld, yaml_node_t *seq, vs_hdd_model *hdd)
   return error;
 }
 
-static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+/* A device class (hdd, ssd): bandwidth with one reader and the concurrency curve. */
+static int load_device_model(vs_loader *ld, yaml_node_t *node, vs_hdd_model *m)
 {
   static const char *const keys[] = {"read_bw", "concurrency", NULL};
   vs_section s;
@@ -628,15 +674,20 @@ static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   int error;
 
   if ((error = section_open(&s, ld, node, keys)) < 0 ||
-      (error = get_quantity(&s, "read_bw", VS_UNIT_BANDWIDTH, 1, &bound_bandwidth, &sc->hdd.read_Bps)) < 0 ||
+      (error = get_quantity(&s, "read_bw", VS_UNIT_BANDWIDTH, 1, &bound_bandwidth, &m->read_Bps)) < 0 ||
       (error = get_sequence(&s, "concurrency",
                             "a sequence of {readers: N, factor: X} points", &seq)) <= 0)
     return error;
   old = path_push(ld, "concurrency");
-  error = load_curve(ld, seq, &sc->hdd);
+  error = load_curve(ld, seq, m);
   path_pop(ld, old);
   return error;
 }
+
+static int load_hdd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc) { return load_device_model(ld, node, &sc->hdd); }
+
+/* An SSD has no seek penalty: without a curve its concurrency is flat. */
+static int load_ssd(vs_loader *ld, yaml_node_t *node, vs_scenario *sc) { return load_device_model(ld, node, &sc->ssd); }
 
 /* A boot profile; `required` says whether read must be given (a class's
  * boot section only overrides the scenario's). */
@@ -1027,7 +1078,9 @@ static int load_uris(vs_section *s, vs_real_config *r)
 static int load_real(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
 {
   static const char *const keys[] = {"uri", "domain_type", "memory", "vcpus", "image", "disk",
-                                     "working_set", "guest_cpu_work", "boot_timeout", NULL};
+                                     "working_set", "guest_cpu_work", "boot_timeout", "cache", NULL};
+  static const char *const caches[] = {"none", "host", NULL};
+  int cache = 0;
   static const char *const domain_types[] = {"auto", "kvm", "qemu", NULL};
   static const char *const disks[] = {"linked-clone", "full-copy", NULL};
   vs_real_config *r = &sc->real;
@@ -1044,8 +1097,10 @@ static int load_real(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
       (error = get_enum(&s, "disk", 0, disks, &disk)) < 0 ||
       (error = get_quantity(&s, "working_set", VS_UNIT_BYTES, 0, &bound_image, &r->working_set_B)) < 0 ||
       (error = get_quantity(&s, "guest_cpu_work", VS_UNIT_WORK, 0, &bound_work, &r->guest_cpu_work_f)) < 0 ||
-      (error = get_quantity(&s, "boot_timeout", VS_UNIT_DURATION, 0, &bound_timeout, &r->boot_timeout_s)) < 0)
+      (error = get_quantity(&s, "boot_timeout", VS_UNIT_DURATION, 0, &bound_timeout, &r->boot_timeout_s)) < 0 ||
+      (error = get_enum(&s, "cache", 0, caches, &cache)) < 0)
     return error;
+  r->host_cache = cache;
   r->domain_type = (vs_domain_type)domain;
   r->disk = (vs_disk_mode)disk;
   if (!r->image_dir && !(r->image_dir = strdup("real/guest")))
@@ -1059,10 +1114,310 @@ static int load_plan(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
   return vs_purchase_load(&sc->plan, ld->file, ld->doc, node);
 }
 
+/* SSDs and their ssd: section come together. */
+static int check_ssds(vs_section *s, const vs_scenario *sc)
+{
+  if (sc->storage.ssds > 0 && sc->ssd.read_Bps <= 0)
+    return fail(s->ld, s->node, "ssd", "missing required section: storage.ssds is %d (expected ssd: {read_bw: …})",
+                sc->storage.ssds);
+  if (sc->storage.ssds == 0 && section_key(s, "ssd"))
+    return fail(s->ld, section_key(s, "ssd"), "ssd", "the scenario has no SSDs (expected storage.ssds >= 1, or no ssd section)");
+  return 0;
+}
+
+/* ---- pool: golden images, their pools, the preparer and the creation requests ---- */
+
+static const vs_bound bound_handler = {0.0, 3600.0, 0, "from 0s to 1h"};
+static const vs_bound bound_every = {0.0, 86400.0, 1, "above 0s, at most 1 day"};
+
+/* A disk named as the simulator names it ("nas-0-hdd-3", "nas-0-ssd-0"). */
+static int get_disk(vs_section *s, const char *key, const vs_scenario *sc, int *disk)
+{
+  char q[VS_QUOTE_MAX + 8], example[48];
+  yaml_node_t *v;
+  const char *text;
+  int error;
+
+  if ((error = field(s, key, 1, "a disk name such as nas-0-hdd-3 or nas-0-ssd-0", &v, &text)) <= 0)
+    return error;
+  /* HDDs or SSDs: golden images and pools may sit on either tier. */
+  if (vs_placement_device_parse(sc, text, disk) != 0)
+    return fail(s->ld, v, key, "'%s' is not a disk of this scenario (expected a name such as %s)",
+                vs_quote(text, q, sizeof(q)),
+                vs_placement_disk_name(sc, vs_scenario_total_hdds(sc) - 1, example, sizeof(example)));
+  return 0;
+}
+
+/* pool.golden[i]: {name, kind, size, golden, pool, count}. */
+static int load_pool_image(vs_loader *ld, yaml_node_t *node, vs_scenario *sc, vs_pool_image *img, size_t index)
+{
+  static const char *const keys[] = {"name", "kind", "size", "golden", "pool", "count", NULL};
+  static const char *const kinds[] = {"system", "user", NULL};
+  char q[VS_QUOTE_MAX + 8];
+  vs_section s;
+  int kind = VS_POOL_SYSTEM, error, golden_owner, pool_owner, local;
+
+  img->line = (int)node->start_mark.line + 1;
+  if ((error = section_open(&s, ld, node, keys)) < 0)
+    return error;
+  if (!section_value(&s, "name"))
+    return fail(ld, node, "name", "missing required key (expected the image kind's name)");
+  if ((error = get_string(&s, "name", &img->name)) < 0 || (error = get_enum(&s, "kind", 1, kinds, &kind)) < 0 ||
+      (error = get_quantity(&s, "size", VS_UNIT_BYTES, 1, &bound_image, &img->size_B)) < 0 ||
+      (error = get_disk(&s, "golden", sc, &img->golden_disk)) < 0 ||
+      (error = get_disk(&s, "pool", sc, &img->pool_disk)) < 0 ||
+      (error = get_int(&s, "count", 1, 1, VS_POOL_MAX_COUNT, &img->count)) < 0)
+    return error;
+  img->kind = (vs_pool_image_kind)kind;
+  for (size_t i = 0; i < index; i++)
+    if (!strcmp(sc->pool->images[i].name, img->name))
+      return fail(ld, section_value(&s, "name"), "name", "'%s' names two image kinds (first at line %d)",
+                  vs_quote(img->name, q, sizeof(q)), sc->pool->images[i].line);
+  /* Local disks have no route between hosts: a copy stays on its host. */
+  vs_placement_disk_owner(sc, img->golden_disk, &golden_owner, &local);
+  vs_placement_disk_owner(sc, img->pool_disk, &pool_owner, &local);
+  if (sc->storage.kind == VS_STORAGE_LOCAL && golden_owner != pool_owner)
+    return fail(ld, section_value(&s, "pool"), "pool",
+                "on another host than the golden image (expected a disk of host-%d: copies between hosts' "
+                "local disks are not modelled)", golden_owner);
+  return 0;
+}
+
+static int load_pool_images(vs_loader *ld, yaml_node_t *seq, vs_scenario *sc)
+{
+  vs_pool_spec *p = sc->pool;
+  size_t n = sequence_len(seq), old;
+  int error = 0;
+
+  if (n > VS_POOL_MAX_IMAGES)
+    return fail(ld, seq, NULL, "%zu image kinds is too many (expected at most %d)", n, VS_POOL_MAX_IMAGES);
+  if (!(p->images = calloc(n, sizeof(*p->images))))
+    return no_memory();
+  for (size_t i = 0; i < n && error == 0; i++) {
+    yaml_node_t *item = sequence_item(ld, seq, i);
+    old = path_push_index(ld, i);
+    p->n_images = i + 1;
+    error = item ? load_pool_image(ld, item, sc, &p->images[i], i) : fail(ld, seq, NULL, "malformed sequence");
+    path_pop(ld, old);
+  }
+  return error;
+}
+
+/* pool.refill: immediate, {off_peak: {from, to}} or {batched: {count, every}}. */
+static int load_pool_refill(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const scalars[] = {"immediate", NULL};
+  static const char *const forms[] = {"off_peak", "batched", NULL};
+  static const char *const window[] = {"from", "to", NULL};
+  static const char *const batch[] = {"count", "every", NULL};
+  vs_pool_refill *r = &sc->pool->refill;
+  vs_section s, w;
+  size_t old;
+  int error;
+
+  if (node->type == YAML_SCALAR_NODE) {
+    char q[VS_QUOTE_MAX + 8];
+    if (strcmp(scalar_text(node), scalars[0]) != 0)
+      return fail(ld, node, NULL, "bad value '%s' (expected immediate, {off_peak: {from, to}} or "
+                  "{batched: {count, every}})", vs_quote(scalar_text(node), q, sizeof(q)));
+    r->kind = VS_REFILL_IMMEDIATE;
+    return 0;
+  }
+  if ((error = section_open(&s, ld, node, forms)) < 0)
+    return error;
+  if (!!section_value(&s, "off_peak") + !!section_value(&s, "batched") != 1)
+    return fail(ld, node, NULL, "expected exactly one of off_peak, batched");
+  if (section_value(&s, "off_peak")) {
+    r->kind = VS_REFILL_OFF_PEAK;
+    old = path_push(ld, "off_peak");
+    if ((error = section_open(&w, ld, section_value(&s, "off_peak"), window)) == 0 &&
+        (error = get_quantity(&w, "from", VS_UNIT_CLOCK, 1, &bound_non_negative, &r->from_s)) == 0 &&
+        (error = get_quantity(&w, "to", VS_UNIT_CLOCK, 1, &bound_non_negative, &r->to_s)) == 0 &&
+        fmod(r->from_s, 86400.0) == fmod(r->to_s, 86400.0))
+      error = fail(ld, section_value(&w, "to"), "to", "the window is empty (expected a 'to' other than 'from')");
+  } else {
+    r->kind = VS_REFILL_BATCHED;
+    old = path_push(ld, "batched");
+    if ((error = section_open(&w, ld, section_value(&s, "batched"), batch)) == 0 &&
+        (error = get_int(&w, "count", 1, 1, VS_POOL_MAX_COUNT, &r->batch_count)) == 0)
+      error = get_quantity(&w, "every", VS_UNIT_DURATION, 1, &bound_every, &r->batch_every_s);
+  }
+  path_pop(ld, old);
+  return error;
+}
+
+static int load_pool_preparer(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"parallel", "chunks", NULL};
+  vs_section s;
+  int error;
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_int(&s, "parallel", 0, 1, 1000, &sc->pool->parallel)) < 0 ||
+      (error = get_int(&s, "chunks", 0, 1, 1024, &sc->pool->chunks)) < 0)
+    return error;
+  return 0;
+}
+
+/* An image kind named under `key`, of the kind the key asks for. */
+static int get_image_ref(vs_section *s, const char *key, const vs_pool_spec *p, vs_pool_image_kind kind, int *out)
+{
+  char q[VS_QUOTE_MAX + 8];
+  yaml_node_t *v;
+  const char *text;
+  int error, i;
+
+  if ((error = field(s, key, 1, kind == VS_POOL_SYSTEM ? "a system image kind of pool.golden" :
+                                "a user image kind of pool.golden", &v, &text)) <= 0)
+    return error;
+  if ((i = vs_pool_spec_find(p, text)) < 0)
+    return fail(s->ld, v, key, "unknown image kind '%s' (expected a name of pool.golden)",
+                vs_quote(text, q, sizeof(q)));
+  if (p->images[i].kind != kind)
+    return fail(s->ld, v, key, "'%s' is a %s image (expected a %s image)", vs_quote(text, q, sizeof(q)),
+                p->images[i].kind == VS_POOL_SYSTEM ? "system" : "user", kind == VS_POOL_SYSTEM ? "system" : "user");
+  *out = i;
+  return 0;
+}
+
+static int pool_add_request(vs_pool_spec *p, double at_s, int system, int user)
+{
+  if (p->n_requests % 256 == 0) {
+    vs_pool_request *grown = realloc(p->requests, (p->n_requests + 256) * sizeof(*grown));
+    if (!grown)
+      return no_memory();
+    p->requests = grown;
+  }
+  p->requests[p->n_requests] =
+      (vs_pool_request){.at_s = at_s, .system = system, .user = user, .id = (int)p->n_requests};
+  p->n_requests++;
+  return 0;
+}
+
+/* pool.requests[i]: a burst {at, count} or timed arrivals {from, to, every}. */
+static int load_pool_request(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"at", "count", "from", "to", "every", "system", "user", NULL};
+  vs_pool_spec *p = sc->pool;
+  vs_section s;
+  double at = 0, from = 0, to = 0, every = 0;
+  int error, system = 0, user = 0, count = 1, n;
+  char a[32], b[32];
+
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_image_ref(&s, "system", p, VS_POOL_SYSTEM, &system)) < 0 ||
+      (error = get_image_ref(&s, "user", p, VS_POOL_USER, &user)) < 0)
+    return error;
+  if (section_value(&s, "at")) {
+    static const char why[] = "not allowed in a burst (expected either at + count, or from + to + every)";
+    if ((error = reject_key(&s, "from", why)) < 0 || (error = reject_key(&s, "to", why)) < 0 ||
+        (error = reject_key(&s, "every", why)) < 0 ||
+        (error = get_quantity(&s, "at", VS_UNIT_CLOCK, 1, &bound_non_negative, &at)) < 0 ||
+        (error = get_int(&s, "count", 0, 1, VS_POOL_MAX_REQUESTS, &count)) < 0)
+      return error;
+    n = count;
+    every = 0;
+  } else {
+    if (!section_value(&s, "from"))
+      return fail(ld, node, NULL, "no arrival time (expected at: HH:MM, or from + to + every)");
+    if ((error = reject_key(&s, "count", "not allowed with timed arrivals (expected from + to + every)")) < 0 ||
+        (error = get_quantity(&s, "from", VS_UNIT_CLOCK, 1, &bound_non_negative, &from)) < 0 ||
+        (error = get_quantity(&s, "to", VS_UNIT_CLOCK, 1, &bound_non_negative, &to)) < 0 ||
+        (error = get_quantity(&s, "every", VS_UNIT_DURATION, 1, &bound_every, &every)) < 0)
+      return error;
+    if (to <= from)
+      return fail(ld, section_value(&s, "to"), "to", "%s is not after from %s (expected a later time)",
+                  vs_clock_format(to, a, sizeof(a)), vs_clock_format(from, b, sizeof(b)));
+    at = from;
+    n = (int)ceil((to - from) / every - 1e-9);
+    if (n > VS_POOL_MAX_REQUESTS)
+      n = VS_POOL_MAX_REQUESTS + 1;
+  }
+  if (p->fill && at < p->fill_at_s) {
+    yaml_node_t *k = section_value(&s, "at") ? section_value(&s, "at") : section_value(&s, "from");
+    return fail(ld, k, section_value(&s, "at") ? "at" : "from",
+                "%s is before the initial fill starts at %s (expected a time >= pool.fill_at)",
+                vs_clock_format(at, a, sizeof(a)), vs_clock_format(p->fill_at_s, b, sizeof(b)));
+  }
+  if (p->n_requests + (size_t)n > VS_POOL_MAX_REQUESTS)
+    return fail(ld, node, NULL, "more than %d requests in total (expected fewer)", VS_POOL_MAX_REQUESTS);
+  for (int i = 0; i < n; i++)
+    if ((error = pool_add_request(p, at + i * every, system, user)) < 0)
+      return error;
+  return 0;
+}
+
+static int by_arrival(const void *a, const void *b)
+{
+  const vs_pool_request *x = a, *y = b;
+  if (x->at_s != y->at_s)
+    return x->at_s < y->at_s ? -1 : 1;
+  return x->id - y->id; /* ties keep declaration order */
+}
+
+static int load_pool(vs_loader *ld, yaml_node_t *node, vs_scenario *sc)
+{
+  static const char *const keys[] = {"golden", "handler", "preparer", "refill", "fill_at", "requests", NULL};
+  yaml_node_t *golden = NULL, *requests = NULL;
+  vs_section s;
+  size_t old;
+  int error, systems = 0, users = 0;
+
+  if (!(sc->pool = calloc(1, sizeof(*sc->pool))))
+    return no_memory();
+  sc->pool->parallel = 2;
+  sc->pool->chunks = 16;
+  sc->pool->refill.kind = VS_REFILL_IMMEDIATE;
+  if ((error = section_open(&s, ld, node, keys)) < 0 ||
+      (error = get_sequence(&s, "golden", "a sequence of {name, kind, size, golden, pool, count} image kinds",
+                            &golden)) < 0 ||
+      (error = get_quantity(&s, "handler", VS_UNIT_DURATION, 0, &bound_handler, &sc->pool->handler_s)) < 0)
+    return error;
+  if (!golden)
+    return fail(ld, node, "golden", "missing required key (expected a sequence of image kinds)");
+  old = path_push(ld, "golden");
+  error = load_pool_images(ld, golden, sc);
+  path_pop(ld, old);
+  if (error < 0)
+    return error;
+  for (size_t i = 0; i < sc->pool->n_images; i++)
+    sc->pool->images[i].kind == VS_POOL_SYSTEM ? systems++ : users++;
+  if (!systems || !users)
+    return fail(ld, golden, "golden", "no %s image (expected at least one system and one user image kind)",
+                systems ? "user" : "system");
+  if ((error = load_child(&s, "preparer", 0, load_pool_preparer, sc)) < 0 ||
+      (error = load_child(&s, "refill", 0, load_pool_refill, sc)) < 0)
+    return error;
+  if (section_value(&s, "fill_at")) {
+    if ((error = get_quantity(&s, "fill_at", VS_UNIT_CLOCK, 1, &bound_non_negative, &sc->pool->fill_at_s)) < 0)
+      return error;
+    sc->pool->fill = 1;
+  }
+  if ((error = get_sequence(&s, "requests", "a sequence of {at, count, system, user} or {from, to, every, system, "
+                            "user} requests", &requests)) < 0)
+    return error;
+  if (!requests)
+    return fail(ld, node, "requests", "missing required key (expected a sequence of creation requests)");
+  old = path_push(ld, "requests");
+  error = 0;
+  for (size_t i = 0; i < sequence_len(requests) && error == 0; i++) {
+    yaml_node_t *item = sequence_item(ld, requests, i);
+    size_t at = path_push_index(ld, i);
+    error = item ? load_pool_request(ld, item, sc) : fail(ld, requests, NULL, "malformed sequence");
+    path_pop(ld, at);
+  }
+  path_pop(ld, old);
+  if (error < 0)
+    return error;
+  qsort(sc->pool->requests, sc->pool->n_requests, sizeof(*sc->pool->requests), by_arrival);
+  return 0;
+}
+
 static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
 {
-  static const char *const keys[] = {"name", "description", "seed", "hosts", "storage", "hdd",
-                                     "boot", "storm", "workload", "energy", "dpm", "real", "plan", NULL};
+  static const char *const keys[] = {"name", "description", "seed", "hosts", "storage", "hdd", "ssd",
+                                     "boot", "storm", "workload", "energy", "dpm", "real", "pool",
+                                     "plan", NULL};
   vs_section s;
   long seed = (long)sc->seed;
   int error;
@@ -1077,12 +1432,15 @@ static int load_root(vs_loader *ld, yaml_node_t *root, vs_scenario *sc)
   if ((error = load_child(&s, "hosts", 1, load_hosts, sc)) < 0 ||
       (error = load_child(&s, "storage", 1, load_storage, sc)) < 0 ||
       (error = load_child(&s, "hdd", 1, load_hdd, sc)) < 0 ||
+      (error = load_child(&s, "ssd", 0, load_ssd, sc)) < 0 ||
+      (error = check_ssds(&s, sc)) < 0 ||
       (error = load_child(&s, "boot", 1, load_boot, sc)) < 0 ||
       (error = load_child(&s, "storm", 0, load_storm, sc)) < 0 ||
       (error = load_child(&s, "workload", 0, load_workload, sc)) < 0 ||
       (error = load_child(&s, "energy", 0, load_energy, sc)) < 0 ||
       (error = load_child(&s, "dpm", 0, load_dpm, sc)) < 0 ||
       (error = load_child(&s, "real", 0, load_real, sc)) < 0 ||
+      (error = load_child(&s, "pool", 0, load_pool, sc)) < 0 ||
       (error = load_child(&s, "plan", 0, load_plan, sc)) < 0)
     return error;
   return 0;
@@ -1347,6 +1705,7 @@ void vs_scenario_free(vs_scenario *sc)
   free(sc->name);
   free(sc->description);
   free(sc->hdd.curve);
+  free(sc->ssd.curve);
   free(sc->workload.points);
   if (sc->workload.forecast) {
     free(sc->workload.forecast->model);
@@ -1357,6 +1716,7 @@ void vs_scenario_free(vs_scenario *sc)
     free(sc->real.uris[i]);
   free(sc->real.uris);
   free(sc->real.image_dir);
+  vs_pool_spec_free(sc->pool);
   free(sc);
 }
 
@@ -1426,6 +1786,32 @@ int vs_scenario_total_hdds(const vs_scenario *sc)
   per = sc->storage.kind == VS_STORAGE_NAS ? sc->storage.nas_count : sc->hosts.count;
   total = per * (long long)sc->storage.hdds;
   return total > INT_MAX ? INT_MAX : (int)total;
+}
+
+int vs_scenario_total_ssds(const vs_scenario *sc)
+{
+  if (!sc)
+    return 0;
+  long long per = sc->storage.kind == VS_STORAGE_NAS ? sc->storage.nas_count : sc->hosts.count;
+  long long total = per * (long long)sc->storage.ssds;
+  return total > INT_MAX ? INT_MAX : (int)total;
+}
+
+int vs_scenario_total_devices(const vs_scenario *sc)
+{
+  long long total = (long long)vs_scenario_total_hdds(sc) + vs_scenario_total_ssds(sc);
+  return total > INT_MAX ? INT_MAX : (int)total;
+}
+
+const vs_hdd_model *vs_scenario_device_model(const vs_scenario *sc, int dev)
+{
+  return dev < vs_scenario_total_hdds(sc) ? &sc->hdd : &sc->ssd;
+}
+
+int vs_scenario_reads_hdd_uncached(const vs_scenario *sc)
+{
+  return sc->storage.boot_from == VS_TIER_HDD &&
+         (sc->storage.cache.at == VS_CACHE_NONE || sc->storage.cache.clones == VS_CLONES_FULL);
 }
 
 int vs_scenario_total_vms(const vs_scenario *sc)

@@ -15,6 +15,18 @@ typedef enum { VS_STORAGE_LOCAL, VS_STORAGE_NAS } vs_storage_kind;
  *  PACK:   VM i reads from HDD (i / vms_per_hdd) -- fill one HDD before the next. */
 typedef enum { VS_PLACE_SPREAD, VS_PLACE_PACK } vs_placement;
 
+/* The tier boots read from: each VM's own image on the HDDs, or a replica of
+ * the golden image on the SSDs beside them (VDI products' replica tier:
+ * linked clones on HDD, their shared base on SSD). */
+typedef enum { VS_TIER_HDD, VS_TIER_SSD } vs_tier;
+
+/* A read cache of the golden (base) image: none, one per compute host (a
+ * host page cache or read cache shared by the host's VMs), or one per NAS. */
+typedef enum { VS_CACHE_NONE, VS_CACHE_HOST, VS_CACHE_NAS } vs_cache_at;
+/* Linked clones read the same base blocks (a cache shares them); full copies
+ * share nothing (each VM's blocks are its own). */
+typedef enum { VS_CLONES_LINKED, VS_CLONES_FULL } vs_clones;
+
 /* One point of the HDD concurrency curve: with `readers` interleaved streams
  * the HDD delivers read_bw * factor in total. */
 typedef struct {
@@ -32,7 +44,15 @@ typedef struct {
   double power_on_s;    /* a powered-off host's boot time (DPM); 0 = hosts are always on */
   double idle_W;        /* a powered-on host's draw; 0 = not given */
   double per_vm_W;      /* added per running desktop */
+  double memory_B;      /* RAM per host; 0 = not given (bounds storage.cache.size) */
 } vs_hosts;
+
+typedef struct {
+  vs_cache_at at;       /* default none */
+  double size_B;        /* bytes of the base image the cache holds (per host or per NAS) */
+  vs_clones clones;     /* default linked */
+  int warm;             /* experiments start with the cache already filled (default: cold) */
+} vs_cache;
 
 typedef struct {
   vs_storage_kind kind;
@@ -42,6 +62,9 @@ typedef struct {
   double link_latency_s;  /* s (default 100us) */
   vs_placement placement; /* default spread */
   int vms_per_hdd;      /* PACK only: images per HDD (default: as many as needed) */
+  int ssds;             /* SSDs per NAS (nas) or per host (local), default 0 */
+  vs_tier boot_from;    /* default hdd */
+  vs_cache cache;
 } vs_storage;
 
 typedef struct {
@@ -131,7 +154,11 @@ typedef struct {
   double working_set_B;     /* bytes the guest reads while booting (default 64MB) */
   double guest_cpu_work_f;  /* flops of busy work in the guest's boot (default 0) */
   double boot_timeout_s;    /* s (default 300s) */
+  int host_cache;         /* real.cache: host: the disk's libvirt cache mode lets the host page cache
+                             serve the base image (default none: cache='none', O_DIRECT) */
 } vs_real_config;
+
+struct vs_pool_spec; /* scenario/pool.h */
 
 typedef struct vs_scenario {
   char *path;             /* as given to vs_scenario_load */
@@ -141,6 +168,7 @@ typedef struct vs_scenario {
   vs_hosts hosts;
   vs_storage storage;
   vs_hdd_model hdd;
+  vs_hdd_model ssd;       /* read_Bps 0 when the scenario has no SSDs; curve NULL = flat */
   vs_boot_profile boot;
   vs_storm_policy storm;
   vs_workload workload;
@@ -149,6 +177,7 @@ typedef struct vs_scenario {
   vs_real_config real;
   vs_vm_class *classes;   /* at least one */
   size_t n_classes;
+  struct vs_pool_spec *pool; /* the image pool (scenario/pool.h); NULL: none */
   struct vs_purchase *plan; /* the plan: section (scenario/purchase.h), or NULL */
 } vs_scenario;
 
@@ -176,6 +205,14 @@ int vs_scenario_apply_shares(vs_scenario *sc);
 
 /* Derived quantities. */
 int vs_scenario_total_hdds(const vs_scenario *sc);   /* across all NAS or hosts */
+int vs_scenario_total_ssds(const vs_scenario *sc);   /* across all NAS or hosts */
+/* Storage devices the simulator models: the HDDs (0 .. HDDs-1), then the SSDs. */
+int vs_scenario_total_devices(const vs_scenario *sc);
+/* The concurrency model of device `dev` (HDD or SSD). */
+const vs_hdd_model *vs_scenario_device_model(const vs_scenario *sc, int dev);
+/* Boots read from the HDDs, with no cache in front: what the BRAIDS
+ * threshold's one-VM-per-HDD rule and its linear trend assume. */
+int vs_scenario_reads_hdd_uncached(const vs_scenario *sc);
 int vs_scenario_total_vms(const vs_scenario *sc);    /* sum of the workload */
 /* HDD throughput factor for `readers` concurrent streams: piecewise-linear
  * interpolation of the curve, flat beyond its ends, 1.0 without a curve. */
