@@ -1,6 +1,7 @@
 /* vdistorm sweep: one `vdistorm run` per point of a grid of scenario
  * overrides, as child processes several at once (study/sweep), or spread
  * over MPI ranks under mpirun; one CSV row per point (report/sweepcsv). */
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,8 +134,11 @@ static void print_text(const vs_sweep *grid, const vs_sweep_job *jobs, const cha
       printf("%9s\n", "-");
       continue;
     }
-    printf("%9d %-10s %7.1f%% %8.0f s %6s\n", r->threshold, r->limit, 100 * r->pol[0].on_time, r->pol[0].makespan_s,
-           r->pol[0].storm ? "YES" : "no");
+    if (isnan(r->pol[0].on_time)) /* no workload: a threshold only */
+      printf("%9d %-10s %8s %10s %6s\n", r->threshold, r->limit, "-", "-", "-");
+    else
+      printf("%9d %-10s %7.1f%% %8.0f s %6s\n", r->threshold, r->limit, 100 * r->pol[0].on_time,
+             r->pol[0].makespan_s, r->pol[0].storm ? "YES" : "no");
   }
   printf("(on time, makespan and storm of the recommended jit schedule)\nresults: %s\n", csv);
 }

@@ -37,6 +37,15 @@ check "--set bad value: one line" test "$(wc -l <set.err)" -eq 1
 check "--set bad value: names the override and the key" \
   grep -q "^vdistorm: --set storage.hdds=abc: storage.hdds: 'abc' is not an integer" set.err
 check "--set bad value: no folder" test ! -e setbad
+# Items of sequences, by .N or [N]; keys the file lacks are added, mappings too.
+check "--set into a sequence item" grep -q "^vdistorm: --set hdd.concurrency.1.factor=abc: hdd.concurrency\[1\].factor: 'abc' is not a number" \
+  <("$bin" threshold "$case" --set hdd.concurrency.1.factor=abc --no-save 2>&1)
+check "--set past a sequence's end" grep -q "hdd.concurrency\[20\]: no such item (the sequence has 10)" \
+  <("$bin" threshold "$case" --set "hdd.concurrency[20].factor=1" --no-save 2>&1)
+check "--set of a key the loader does not know" grep -q "^vdistorm: --set hosts.cpus=4: hosts.cpus: unknown key" \
+  <("$bin" threshold "$case" --set hosts.cpus=4 --no-save 2>&1)
+check "--set adds a missing section (storage.cache)" grep -q '"host_memory_bytes"' \
+  <("$bin" boot "$case" --vms 2 --set storage.cache.at=host --set storage.cache.size=1GB --json --no-save -q)
 
 # -- A local sweep: 3 x 2 points, one row each, in grid order.
 "$bin" sweep "$case" --vary storage.hdds=4..8:2 --vary storage.link_bw=1Gbps,10Gbps -o local -q >local.out 2>local.err
