@@ -78,6 +78,20 @@ check "unreachable goal: decided by the largest purchase alone" test "$(json_num
 "$bin" plan "$small" --set workload.earliest_start=07:58 --no-save -q >miss.txt
 check "unreachable goal: says so" grep -q "NO combination meets the goal" miss.txt
 
+# -- Interrupted: children killed, one line, exit 130, no folder.
+"$bin" plan "$small" -j 1 -o cut -q >/dev/null 2>cut.err &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+code=$?
+check "interrupted plan: exit 130 (got $code)" test $code -eq 130
+check "interrupted plan: one line" test "$(wc -l <cut.err)" -eq 1
+check "interrupted plan: says so" grep -q "interrupted by SIGINT" cut.err
+check "interrupted plan: no folder" test -z "$(ls -d cut cut.partial-* 2>/dev/null)"
+sleep 0.5
+check "interrupted plan: no child left" test -z "$(pgrep -f -- "run $small" 2>/dev/null)"
+
 # -- An option value out of range: one line naming the option, exit 2, no folder.
 "$bin" plan "$src/tests/plan/plan-bad-value.yaml" -o badout >bad.out 2>bad.err
 check "bad option value: exit 2 (got $?)" test $? -eq 2
