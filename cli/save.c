@@ -1,4 +1,6 @@
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/error.h"
@@ -44,6 +46,12 @@ int vs_cli_run_job(const vs_cli_common *o, const vs_scenario *sc, vs_cli_progres
   else
     job->text(payload);
   rc = vs_cli_save(o, final, summary, job->write, payload);
+  if (rc == VS_OK && !o->no_save && !o->json && job->index) {
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", final, job->index);
+    if (access(path, F_OK) == 0)
+      printf("report: %s\n", path);
+  }
   cJSON_Delete(summary);
   free(final);
   return rc;
