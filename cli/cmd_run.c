@@ -48,6 +48,7 @@ static int run(int argc, char **argv)
    * (one warning line), never the results. */
   vs_cli_report rep = VS_CLI_REPORT_INIT;
   rep.soft = 1;
+  rep.search_plan = 0;
   a.sc = sc;
   a.workload = sc->workload.len > 0;
   a.report = &rep;

@@ -197,7 +197,7 @@ static const struct {
     {"HDDs", c_hdds, 0},
     {"threshold (bound by)", c_threshold, 0},
     {"storm-free lanes", c_lanes, 1},
-    {"whole rack, storm-free bound", c_bound, 1},
+    {"storm-free boot of all (bound)", c_bound, 1},
     {"jit makespan (simulated)", c_makespan, 1},
     {"first power-on", c_first, 1},
     {"on time", c_ontime, 1},
@@ -215,18 +215,27 @@ static void cell(const facts *f, size_t row, char *buf, size_t len)
     rows[row].cell(f, buf, len);
 }
 
+/* One column per scenario, as wide as its widest cell. */
 static void print_table(const facts *fs, size_t n)
 {
   char buf[256];
-  printf("%-30s", "");
+  int width[VS_COMPARE_MAX];
+  for (size_t i = 0; i < n; i++) {
+    width[i] = (int)strlen(fs[i].sc->name);
+    for (size_t r = 0; r < N_ROWS; r++) {
+      cell(&fs[i], r, buf, sizeof(buf));
+      width[i] = (int)strlen(buf) > width[i] ? (int)strlen(buf) : width[i];
+    }
+  }
+  printf("%-28s", "");
   for (size_t i = 0; i < n; i++)
-    printf(" %-22s", fs[i].sc->name);
+    printf("  %-*s", i + 1 < n ? width[i] : 0, fs[i].sc->name);
   putchar('\n');
   for (size_t r = 0; r < N_ROWS; r++) {
-    printf("%-30s", rows[r].name);
+    printf("%-28s", rows[r].name);
     for (size_t i = 0; i < n; i++) {
       cell(&fs[i], r, buf, sizeof(buf));
-      printf(" %-22s", buf);
+      printf("  %-*s", i + 1 < n ? width[i] : 0, buf);
     }
     putchar('\n');
   }

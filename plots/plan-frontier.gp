@@ -15,7 +15,7 @@ set key top right
 set grid
 set ydata time
 set timefmt "%s"
-set format y "%H:%M"
+set format y "%H:%M:%S"
 set xlabel "cost of the upgrade"
 set ylabel "last desktop ready"
 set offsets graph 0.05, graph 0.15, graph 0.1, graph 0.1

@@ -227,9 +227,12 @@ int vs_html_report_answer(const vs_html_report *r, vs_buf *out)
   char reasons[512], clock[32], plan[512];
   int rc;
   limit_reasons(r, reasons, sizeof(reasons));
-  rc = vs_buf_printf(out, "This hardware boots at most %d desktop%s at once without a boot storm; %s %d %s bounded by %s.",
-                     res->threshold, res->threshold == 1 ? "" : "s", res->capped ? "the search stopped at" : "at",
-                     res->threshold + 1, res->capped ? "without a limit, so it is not" : "it is", reasons);
+  if (res->capped)
+    rc = vs_buf_printf(out, "This hardware boots at least %d desktop%s at once without a boot storm: the search "
+                            "stopped there without a limit tripping.", res->threshold, res->threshold == 1 ? "" : "s");
+  else
+    rc = vs_buf_printf(out, "This hardware boots at most %d desktop%s at once without a boot storm; what bounds it "
+                            "is %s.", res->threshold, res->threshold == 1 ? "" : "s", reasons);
   if (rc != VS_OK || !v)
     return rc != VS_OK ? rc : vs_buf_printf(out, " The scenario declares no workload, so there is no morning to schedule.");
   int total = vs_scenario_total_vms(r->sc);
