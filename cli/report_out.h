@@ -18,6 +18,8 @@ typedef struct vs_cli_report {
   /* Filled by vs_cli_report_write: */
   cJSON *searched;               /* the plan `vdistorm plan` found (free with vs_cli_report_clear) */
   char plan_note[256];           /* why there is no plan section ("" when there is one) */
+  char forecast_text[512];       /* the forecast figure's evaluation, or */
+  char forecast_note[512];       /* why there is none */
 } vs_cli_report;
 #define VS_CLI_REPORT_INIT {.plan = NULL, .sweep = NULL, .search_plan = 1, .soft = 0, .searched = NULL}
 void vs_cli_report_clear(vs_cli_report *rep);

@@ -323,3 +323,45 @@ int vs_figdata_sweep_write(vs_outdir *d, const char *name, const vs_figdata_swee
   }
   return vs_outdir_close_file(d, f, name);
 }
+
+void vs_figdata_gaussian(const double *v, size_t n, double sigma, double *out)
+{
+  long reach = (long)ceil(4 * sigma);
+  for (size_t i = 0; i < n; i++) {
+    double sum = 0, weight = 0;
+    for (long j = (long)i - reach; j <= (long)i + reach; j++) {
+      if (j < 0 || j >= (long)n)
+        continue; /* renormalised at the edges rather than padded with zeros */
+      double w = sigma > 0 ? exp(-0.5 * ((double)j - (double)i) * ((double)j - (double)i) / (sigma * sigma)) : j == (long)i;
+      sum += w * v[j];
+      weight += w;
+    }
+    out[i] = weight > 0 ? sum / weight : v[i];
+  }
+}
+
+int vs_figdata_forecast(vs_outdir *d, const char *name, const double *actual, const double *forecast, size_t days,
+                        double sigma_days)
+{
+  double *sa = malloc((days ? days : 1) * sizeof(double)), *sf = malloc((days ? days : 1) * sizeof(double));
+  FILE *f = NULL;
+  int rc = VS_OK;
+  if (!sa || !sf) {
+    rc = vs_error_set(VS_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  vs_figdata_gaussian(actual, days, sigma_days, sa);
+  vs_figdata_gaussian(forecast, days, sigma_days, sf);
+  if (!(f = vs_outdir_file(d, name))) {
+    rc = VS_EIO;
+    goto cleanup;
+  }
+  fputs("day,actual,forecast,actual_smoothed,forecast_smoothed\n", f);
+  for (size_t i = 0; i < days; i++)
+    fprintf(f, "%zu,%.0f,%.1f,%.2f,%.2f\n", i + 1, actual[i], forecast[i], sa[i], sf[i]);
+  rc = vs_outdir_close_file(d, f, name);
+cleanup:
+  free(sa);
+  free(sf);
+  return rc;
+}

@@ -27,6 +27,13 @@ int vs_figdata_ready(vs_outdir *d, const char *name, const vs_scenario *sc, cons
  * written: VS_OK, and *rows (may be NULL) says so. */
 int vs_figdata_plan(vs_outdir *d, const char *name, const cJSON *plan, double deadline_s, int *rows);
 
+/* NAME: day, actual, forecast, both smoothed by a Gaussian filter of
+ * `sigma_days` (the paper's Fig. 3): one row per day of the year. */
+int vs_figdata_forecast(vs_outdir *d, const char *name, const double *actual, const double *forecast, size_t days,
+                        double sigma_days);
+/* A Gaussian filter (truncated at 4 sigma, edges renormalised) of v[0..n) into out. */
+void vs_figdata_gaussian(const double *v, size_t n, double sigma, double *out);
+
 /* A sweep.csv (vdistorm sweep) read for the heat map: the first two varied
  * keys and the recommended policy's result at each point. */
 typedef struct {

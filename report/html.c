@@ -515,6 +515,11 @@ static void forecast_section(vs_html *h, const vs_html_report *r)
   if (!r->sc->workload.forecast)
     return; /* a scenario without a forecast: nothing to say */
   vs_html_raw(h, "<h2>Forecast against actual</h2>\n");
+  if (r->fig_forecast && r->forecast_text) {
+    vs_html_raw(h, "<p>");
+    vs_html_text(h, r->forecast_text);
+    vs_html_raw(h, "</p>\n");
+  }
   if (r->fig_forecast)
     vs_html_figure(h, r->fig_forecast, "forecast against actual",
                    "Desktops needed per day over the evaluation year, forecast against actual, both smoothed by a "

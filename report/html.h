@@ -48,6 +48,7 @@ typedef struct {
   const vs_figdata_sweep *sweep; /* NULL: see sweep_note */
   const char *sweep_note;
   const char *forecast_note;     /* why there is no forecast figure (NULL: there is one) */
+  const char *forecast_text;     /* what fig_forecast was evaluated on, with its accuracy */
 } vs_html_report;
 #define VS_HTML_REPORT_INIT {.sc = NULL}
 

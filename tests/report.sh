@@ -58,7 +58,6 @@ check "report: inputs table" grep -q "<th>storage</th><td>1 NAS x 10 HDDs (10 HD
 check "report: policies compared" grep -q "<td>braids-waves</td>" $html
 check "report: cheapest plan from plan.json" grep -q "The cheapest that meets the morning: storage.hdds +4 (cost 4000, threshold 14)" $html
 check "report: sweep section" grep -q "6 sweep points over storage.hdds (3 values) and storage.link_bw" $html
-check "report: no forecast section without a forecast" bash -c "! grep -q 'Forecast against actual' $html"
 
 # -- Without --plan and without a plan: section the section says why.
 "$bin" report "$case" -o plain -q >/dev/null 2>&1
@@ -150,6 +149,20 @@ check "missing --plan folder: exit non-zero, one line" bash -c "test \$(grep -c 
 check "missing --plan folder: nothing written" test ! -e out-nodir
 "$bin" report "$case" "$case" -o two -q >out.txt 2>err.txt
 check "two scenarios without --compare: exit 2" test $? -eq 2
+
+# -- A forecast workload gets the forecast against the actual year (Fig. 3):
+#    a small model (2021-2022) is trained here for the bundled scenario.
+mkdir -p fc/data fc/scenarios
+"$bin" dataset --from 2021-01-01 --to 2023-12-31 --seed 42 -o fc/data/usage.csv >/dev/null 2>&1
+"$bin" forecast train --data fc/data/usage.csv --until 2022-12-31 -o fc/data/usage-model.json >/dev/null 2>&1
+cp "$src/scenarios/forecast-day.yaml" fc/scenarios/
+"$bin" report fc/scenarios/forecast-day.yaml -o fc/rep -q >/dev/null 2>fc.err
+check "forecast report: exit 0" test $? -eq 0
+check "forecast report: figure" is_svg fc/rep/figures/forecast-year.svg
+check "forecast report: a row per day of 2023" test "$(grep -c . fc/rep/forecast-year.csv)" -eq 366
+check "forecast report: section with its accuracy" grep -Eq "against 2023, the year before the forecast date.*Over the 1460 \(day, hour\) rows: R2 0\.9[0-9]+" fc/rep/index.html
+check "forecast report: smoothed columns" grep -q "^day,actual,forecast,actual_smoothed,forecast_smoothed$" fc/rep/forecast-year.csv
+check "no forecast section without a forecast" bash -c "! grep -q 'Forecast against actual' $html"
 
 # -- SIGINT during a report: 130, one line, nothing left.
 "$bin" report "$src/scenarios/morning-1000.yaml" -o sig -q 2>sig.err &
