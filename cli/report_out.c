@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/interrupt.h"
 #include "core/spawn.h"
 #include "demand/dataset.h"
 #include "demand/forecast.h"
@@ -293,13 +294,16 @@ int vs_cli_report_write(vs_outdir *d, vs_cli_report *rep, vs_main_job *a)
                               : "'vdistorm run' searches no plans; 'vdistorm report' does for a scenario with a plan: "
                                 "section");
   rc = write_report(d, rep, a, &f);
+  /* A signal also reaches gnuplot, which then fails: say what happened. */
+  if (rc != VS_OK && vs_interrupted())
+    rc = vs_interrupt_error("while drawing the report; nothing was written");
   if (rc == VS_OK) {
     a->report_written = 1;
     return VS_OK;
   }
   /* Half a report is no report: its figures go, the results stay (run). */
   vs_fs_remove_tree(f.figdir);
-  if (!rep->soft)
+  if (!rep->soft || rc == VS_EINTR)
     return rc;
   fprintf(stderr, "vdistorm: no report: %s\n", vs_error_last());
   return VS_OK;
