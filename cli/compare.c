@@ -227,12 +227,12 @@ static void print_table(const facts *fs, size_t n)
       width[i] = (int)strlen(buf) > width[i] ? (int)strlen(buf) : width[i];
     }
   }
-  printf("%-28s", "");
+  printf("%-30s", "");
   for (size_t i = 0; i < n; i++)
     printf("  %-*s", i + 1 < n ? width[i] : 0, fs[i].sc->name);
   putchar('\n');
   for (size_t r = 0; r < N_ROWS; r++) {
-    printf("%-28s", rows[r].name);
+    printf("%-30s", rows[r].name);
     for (size_t i = 0; i < n; i++) {
       cell(&fs[i], r, buf, sizeof(buf));
       printf("  %-*s", i + 1 < n ? width[i] : 0, buf);

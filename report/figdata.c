@@ -134,9 +134,9 @@ int vs_figdata_ready(vs_outdir *d, const char *name, const vs_scenario *sc, cons
     rc = VS_EIO;
     goto cleanup;
   }
-  fprintf(f, "t_s,required,%s_powered_on", policies[0]);
+  fprintf(f, "t_s,required,%s powered on", policies[0]);
   for (size_t i = 0; i < n; i++)
-    fprintf(f, ",%s_ready", policies[i]);
+    fprintf(f, ",%s ready", policies[i]);
   fputc('\n', f);
   for (double t = t0; t <= t1; t += step) {
     int due = 0;
