@@ -200,24 +200,43 @@ static void limit_reasons(const vs_html_report *r, char *buf, size_t len)
 #undef REASON
 }
 
-/* The cheapest plan of plan.json, in words; 0 if it has none. */
-static int cheapest_plan(const cJSON *plan, char *buf, size_t len)
+/* One plan of plan.json in words: "storage.hdds +4 (cost 4000, threshold 14)". */
+static void plan_words(const cJSON *p, char *buf, size_t len)
 {
-  const cJSON *list = cJSON_GetObjectItemCaseSensitive(plan, "cheapest"), *p = cJSON_GetArrayItem(list, 0), *opt;
+  const cJSON *opt, *cost = cJSON_GetObjectItemCaseSensitive(p, "cost"), *k = cJSON_GetObjectItemCaseSensitive(p, "threshold");
   size_t at = 0;
-  if (!cJSON_IsObject(p))
-    return 0;
   buf[0] = '\0';
   cJSON_ArrayForEach(opt, cJSON_GetObjectItemCaseSensitive(p, "options"))
   {
     if (cJSON_IsNumber(opt) && opt->valuedouble != 0 && at < len)
       at += (size_t)snprintf(buf + at, len - at, "%s%s +%g", at ? ", " : "", opt->string, opt->valuedouble);
   }
-  const cJSON *cost = cJSON_GetObjectItemCaseSensitive(p, "cost"), *k = cJSON_GetObjectItemCaseSensitive(p, "threshold");
   if (at < len)
     snprintf(buf + at, len - at, "%scost %g%s%d)", at ? " (" : "no upgrade (", cJSON_IsNumber(cost) ? cost->valuedouble : 0,
              ", threshold ", cJSON_IsNumber(k) ? k->valueint : 0);
+}
+
+/* The cheapest plan of plan.json, in words; 0 if it has none. */
+static int cheapest_plan(const cJSON *plan, char *buf, size_t len)
+{
+  const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(plan, "cheapest"), 0);
+  if (!cJSON_IsObject(p))
+    return 0;
+  plan_words(p, buf, len);
   return 1;
+}
+
+/* " The closest, X, misses it by S s." when no plan meets the goal. */
+static int closest_plan(const cJSON *plan, vs_buf *out)
+{
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(plan, "closest"), *miss = cJSON_GetObjectItemCaseSensitive(c, "miss_s");
+  char words[512];
+  if (!cJSON_IsObject(c))
+    return VS_OK;
+  plan_words(c, words, sizeof(words));
+  if (cJSON_IsNumber(miss))
+    return vs_buf_printf(out, " The closest, %s, misses it by %.0f s.", words, miss->valuedouble);
+  return vs_buf_printf(out, " The closest: %s.", words);
 }
 
 int vs_html_report_answer(const vs_html_report *r, vs_buf *out)
@@ -245,8 +264,8 @@ int vs_html_report_answer(const vs_html_report *r, vs_buf *out)
                      r->policies[0], v->late_vms, total, v->storm ? " and it causes a storm" : "");
   if (rc == VS_OK && r->plan && cheapest_plan(r->plan, plan, sizeof(plan)))
     rc = vs_buf_printf(out, " The cheapest plan that meets it: %s.", plan);
-  else if (rc == VS_OK && r->plan)
-    rc = vs_buf_printf(out, " No plan the search tried meets it.");
+  else if (rc == VS_OK && r->plan && (rc = vs_buf_printf(out, " No plan the search tried meets it.")) == VS_OK)
+    rc = closest_plan(r->plan, out);
   else if (rc == VS_OK)
     rc = vs_buf_printf(out, " No plan search: %s.", r->plan_note ? r->plan_note : "none was run");
   return rc;
@@ -448,8 +467,12 @@ static void plan_section(vs_html *h, const vs_html_report *r)
                 cJSON_IsNumber(sim) ? sim->valueint : 0, cJSON_IsNumber(comb) ? comb->valueint : 0);
   if (cheapest_plan(j, plan, sizeof(plan)))
     vs_html_textf(h, "The cheapest that meets the morning: %s.", plan);
-  else
-    vs_html_text(h, "None of them meets the morning.");
+  else {
+    vs_buf none = VS_BUF_INIT;
+    if (vs_buf_printf(&none, "None of them meets the morning.") == VS_OK && closest_plan(j, &none) == VS_OK)
+      vs_html_text(h, none.data);
+    vs_buf_clear(&none);
+  }
   vs_html_raw(h, "</p>\n");
   if (r->fig_plan)
     vs_html_figure(h, r->fig_plan, "cost against last desktop ready",

@@ -59,6 +59,12 @@ check "report: policies compared" grep -q "<td>braids-waves</td>" $html
 check "report: cheapest plan from plan.json" grep -q "The cheapest that meets the morning: storage.hdds +4 (cost 4000, threshold 14)" $html
 check "report: sweep section" grep -q "6 sweep points over storage.hdds (3 values) and storage.link_bw" $html
 
+# -- A plan search where nothing meets the morning names the closest plan.
+"$bin" report "$case" -o none -q --plan "$fixtures/plan-none" >/dev/null 2>&1
+check "plan, none meets: the closest named" grep -q "None of them meets the morning. The closest, storage.hdds +2 (cost 2000, threshold 12), misses it by 12 s." none/index.html
+check "plan, none meets: frontier figure" is_svg none/figures/plan-frontier.svg
+check "plan, none meets: two rows" test "$(grep -c . none/plan-frontier.csv)" -eq 3
+
 # -- Without --plan and without a plan: section the section says why.
 "$bin" report "$case" -o plain -q >/dev/null 2>&1
 check "plain report: no plan search, said plainly" grep -q "No plan search: the scenario declares no plan: section" plain/index.html
