@@ -71,6 +71,13 @@ check "plain report: no plan search, said plainly" grep -q "No plan search: the 
 check "plain report: no sweep, said plainly" grep -q "No sweep: none given" plain/index.html
 check "plain report: three figures" test "$(ls plain/figures | wc -l)" -eq 3
 
+# -- A scenario without a workload: no morning, said plainly; two figures.
+"$bin" report "$src/scenarios/local-real.yaml" -o nowork -q >nowork.out 2>&1
+check "no workload: exit 0" test $? -eq 0
+check "no workload: the answer says so" grep -q "The scenario declares no workload, so there is no morning to schedule." nowork.out
+check "no workload: the schedule section says so" grep -q '<p class="note">The scenario declares no workload' nowork/index.html
+check "no workload: threshold and CPU figures only" test "$(ls nowork/figures | tr '\n' ' ')" = "cpu-by-k.svg threshold.svg "
+
 # -- Every string from the scenario is escaped.
 sed 's/^description: .*/description: "<script>alert(1)<\/script> \& <b>bold<\/b>"/' "$case" >evil.yaml
 "$bin" report evil.yaml -o evil -q >/dev/null 2>&1
