@@ -203,5 +203,26 @@ check "compare: summary.json" grep -Eq '"vms":[[:space:]]*900,' cmp/summary.json
 check "compare of one: exit 2" test $? -eq 2
 check "compare of one: nothing written" test ! -e cmp1
 
+# -- The KISTI racks: the two smallest side by side (the larger two take
+#    ~10 s more each). A row's value for the n-th rack: the table's column.
+"$bin" report --compare "$src/scenarios/rack-small.yaml" "$src/scenarios/rack-medium.yaml" -o racks -q >racks.out 2>racks.err
+check "racks: exit 0" test $? -eq 0
+row() { grep "^$1  " racks.out | sed "s/^$1 *//" | awk -v n="$2" -F'  +' '{ print $n }'; }
+check "racks: a column each" grep -Eq '^ +rack-small +rack-medium$' racks.out
+check "racks: hosts 10, 20" test "$(row hosts 1)/$(row hosts 2)" = "10/20"
+check "racks: cores 320, 640" test "$(row cores 1)/$(row cores 2)" = "320/640"
+check "racks: desktops 1280, 2560" test "$(row desktops 1)/$(row desktops 2)" = "1280/2560"
+check "racks: HDDs 48, 96" test "$(row HDDs 1)/$(row HDDs 2)" = "48/96"
+check "racks: threshold grows with the shelves, HDD-bound" \
+  test "$(row 'threshold (bound by)' 1)/$(row 'threshold (bound by)' 2)" = "48 (hdd)/96 (hdd)"
+check "racks: every desktop on time" test "$(row 'on time' 1)/$(row 'on time' 2)" = "100.0 %/100.0 %"
+b1=$(row 'storm-free boot of all (bound)' 1) b2=$(row 'storm-free boot of all (bound)' 2)
+check "racks: the storm-free bound is set by the HDDs" bash -c "[[ '$b1' == *'(HDDs)' && '$b2' == *'(HDDs)' ]]"
+m1=$(row 'jit makespan (simulated)' 1) m2=$(row 'jit makespan (simulated)' 2)
+check "racks: jit no faster than its storm-free bound ($m1 vs $b1)" test "${m1%% *}" -ge "${b1%% *}"
+check "racks: idle VM-minutes grow with the rack" test "$(row 'idle VM-minutes' 2)" -gt "$(row 'idle VM-minutes' 1)"
+check "racks: no energy section, said so" test "$(row 'idle energy' 1)" = "n/a (no energy section)"
+check "racks: no options, said so" test "$(row 'cheapest upgrade' 2)" = "no options declared"
+
 echo "$((checks - failed))/$checks checks passed"
 [ $failed -eq 0 ]
