@@ -106,7 +106,7 @@ typedef struct {
   void (*text)(void *payload);               /* the human-readable result */
   int (*write)(vs_outdir *d, void *payload); /* files beside summary.json; may be NULL */
   int live;                                  /* on libvirt instead of the simulator */
-  const char *index;                         /* a file `write` may add, printed as "report: DIR/FILE"; may be NULL */
+  const char *index;                         /* a file `write` may add, printed as "report: DIR/FILE" (JSON: "report"); may be NULL */
 } vs_cli_job;
 /* Returns a VS_* code (message set); the caller maps it to an exit code. */
 int vs_cli_run_job(const vs_cli_common *o, const vs_scenario *sc, vs_cli_progress *progress, const vs_cli_job *job,

@@ -143,6 +143,10 @@ check "run, failing gnuplot: no report line" bash -c "! grep -q '^report:' out.t
 check "run: report written" test -s runok/index.html
 check "run: prints report: PATH" grep -q "^report: .*runok/index.html$" out.txt
 check "run: its plan section says why not" grep -q "searches no plans" runok/index.html
+"$bin" run "$case" -o runjson -q --json >out.json 2>err.txt
+check "run --json: names the report" grep -Eq "\"report\":[[:space:]]*\"[^\"]*runjson/index.html\"" out.json
+check "run --json: one object" test "$(grep -c '^{' out.json)" -eq 1
+check "run --json: summary.json without it" bash -c "! grep -q '\"report\"' runjson/summary.json"
 "$bin" run "$case" --no-save -q >out.txt 2>err.txt
 check "run --no-save: no report line" bash -c "! grep -q '^report:' out.txt"
 
