@@ -150,7 +150,7 @@ static const struct {
 } templates[] = {
     {VS_FIG_THRESHOLD, "threshold.gp"}, {VS_FIG_TIMESERIES, "timeseries.gp"}, {VS_FIG_CPU_BY_K, "cpu-by-k.gp"},
     {VS_FIG_READY, "ready.gp"},         {VS_FIG_PLAN, "plan-frontier.gp"},     {VS_FIG_SWEEP, "sweep-heat.gp"},
-    {VS_FIG_FORECAST, "forecast-year.gp"},
+    {VS_FIG_FORECAST, "forecast-year.gp"}, {VS_FIG_POOL, "pool.gp"},
 };
 
 vs_plot_kind vs_plot_kind_of(const char *name)
@@ -169,6 +169,8 @@ vs_plot_kind vs_plot_kind_of(const char *name)
     return VS_FIG_SWEEP;
   if (!strcmp(name, "forecast-year.csv"))
     return VS_FIG_FORECAST;
+  if (ends_with(name, "-traffic.csv")) /* vdistorm pool: copy traffic */
+    return VS_FIG_POOL;
   return VS_FIG_NONE;
 }
 

@@ -23,10 +23,11 @@ typedef struct {
  *   ready       ready.csv                       -> ready.EXT (VMs ready per policy against the deadlines)
  *   plan        plan-frontier.csv               -> plan-frontier.EXT (cost against latest ready)
  *   sweep       sweep-heat.csv                  -> sweep-heat.EXT (first two varied keys, jit result)
- *   forecast    forecast-year.csv               -> forecast-year.EXT (forecast against actual, smoothed) */
+ *   forecast    forecast-year.csv               -> forecast-year.EXT (forecast against actual, smoothed)
+ *   pool        NAME-traffic.csv                -> NAME-traffic.EXT (vdistorm pool: copy traffic; pool.gp) */
 typedef enum {
   VS_FIG_THRESHOLD, VS_FIG_TIMESERIES, VS_FIG_CPU_BY_K, VS_FIG_READY, VS_FIG_PLAN, VS_FIG_SWEEP, VS_FIG_FORECAST,
-  VS_FIG_NONE
+  VS_FIG_POOL, VS_FIG_NONE
 } vs_plot_kind;
 
 /* Which figure a CSV file name makes (VS_FIG_NONE: none). */
