@@ -1,8 +1,8 @@
 # vdistorm report: the HTML page in a headless browser, its figures, gnuplot
 # missing or failing, bad --plan/--sweep input, SIGINT, --compare
-# (tests/report.sh; SKIP without gnuplot).
+# (tests/report.sh; SKIP without gnuplot; ~6 min under ASan on a busy 2-core machine).
 add_test(NAME report COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/report.sh $<TARGET_FILE:vdistorm> ${PROJECT_SOURCE_DIR})
-set_tests_properties(report PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77)
+set_tests_properties(report PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77)
 
 # Its building blocks without a simulation (escaping, base64, the Gaussian
 # filter, the sweep.csv reader).
