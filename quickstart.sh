@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libsimgrid-dev libyaml-dev libcjson-dev libxgboost-dev libicu-dev
   libvirt-dev libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils busybox-static
-  linux-image-cloud-amd64 cpio kmod procps gnuplot-nox time clang libclang-rt-14-dev openmpi-bin libopenmpi-dev)
+  linux-image-cloud-amd64 cpio kmod procps gnuplot-nox time clang libclang-rt-14-dev chromium openmpi-bin libopenmpi-dev)
 
 install_missing() {
   local missing=() p

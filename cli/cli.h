@@ -24,7 +24,7 @@ typedef struct {
 
 extern const vs_command vs_cmd_run, vs_cmd_boot, vs_cmd_threshold, vs_cmd_schedule, vs_cmd_validate,
     vs_cmd_regress, vs_cmd_dataset, vs_cmd_forecast, vs_cmd_real, vs_cmd_calibrate, vs_cmd_plot, vs_cmd_failover,
-    vs_cmd_pool, vs_cmd_sweep, vs_cmd_plan;
+    vs_cmd_pool, vs_cmd_report, vs_cmd_sweep, vs_cmd_plan;
 
 /* Options every simulating command takes. */
 #define VS_CLI_MAX_SET 64
@@ -113,6 +113,7 @@ typedef struct {
   void (*text)(void *payload);               /* the human-readable result */
   int (*write)(vs_outdir *d, void *payload); /* files beside summary.json; may be NULL */
   int live;                                  /* on libvirt instead of the simulator */
+  const char *index;                         /* a file `write` may add, printed as "report: DIR/FILE" (JSON: "report"); may be NULL */
 } vs_cli_job;
 /* Returns a VS_* code (message set); the caller maps it to an exit code. */
 int vs_cli_run_job(const vs_cli_common *o, const vs_scenario *sc, vs_cli_progress *progress, const vs_cli_job *job,

@@ -9,7 +9,7 @@ static const vs_command *commands[] = {&vs_cmd_run, &vs_cmd_boot, &vs_cmd_thresh
                                        &vs_cmd_pool, &vs_cmd_sweep, &vs_cmd_plan,
                                        &vs_cmd_regress,
                                        &vs_cmd_dataset, &vs_cmd_forecast, &vs_cmd_real, &vs_cmd_calibrate,
-                                       &vs_cmd_plot};
+                                       &vs_cmd_plot, &vs_cmd_report};
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *out)

@@ -1,4 +1,6 @@
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/error.h"
@@ -39,11 +41,25 @@ int vs_cli_run_job(const vs_cli_common *o, const vs_scenario *sc, vs_cli_progres
   cJSON *summary = job->summary(payload);
   if (!summary)
     return vs_error_set(VS_ENOMEM, "out of memory");
-  if (o->json)
+  /* A job with a report prints its JSON after saving, so that it can name
+   * the report ("report": PATH; summary.json is written without it). */
+  int json_after = o->json && job->index && !o->no_save;
+  if (o->json && !json_after)
     vs_json_print(summary);
-  else
+  else if (!o->json)
     job->text(payload);
   rc = vs_cli_save(o, final, summary, job->write, payload);
+  if (rc == VS_OK && !o->no_save && job->index) {
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", final, job->index);
+    int written = access(path, F_OK) == 0;
+    if (written && json_after)
+      cJSON_AddStringToObject(summary, "report", path);
+    else if (written)
+      printf("report: %s\n", path);
+  }
+  if (rc == VS_OK && json_after)
+    vs_json_print(summary);
   cJSON_Delete(summary);
   free(final);
   return rc;

@@ -1,7 +1,11 @@
 # An image pool's copy traffic (vdistorm pool): copies running and MB/s
 # copied, per 10 s, from PREFIXtraffic.csv.
-# Set by the driver: infile (traffic CSV), outfile (PNG), title_text.
-set terminal pngcairo size 1000,600 font ",11"
+# Set by the driver: infile (traffic CSV), outfile, fmt ("png" or "svg"), title_text.
+if (fmt eq "svg") {
+  set terminal svg size 1000,600 fixed font "sans,11" background rgb "white"
+} else {
+  set terminal pngcairo size 1000,600 font ",11"
+}
 set output outfile
 set datafile separator ","
 set multiplot layout 2,1 title title_text

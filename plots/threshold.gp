@@ -1,8 +1,13 @@
 # The boot-storm threshold search: all-ready time and peak host CPU against the
 # number of VMs booted at once, with the threshold marked.
-# Set by the driver: infile (steps CSV), outfile (PNG), title_text, threshold.
-set terminal pngcairo size 1000,600 font ",11"
+# Set by the driver: infile (steps CSV), outfile (PNG or SVG, after fmt), title_text, threshold.
+if (fmt eq "svg") {
+  set terminal svg size 1000,600 fixed font "sans,11" background rgb "white"
+} else {
+  set terminal pngcairo size 1000,600 font ",11"
+}
 set output outfile
+set termoption noenhanced
 set datafile separator ","
 set key top left
 set title title_text

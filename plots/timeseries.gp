@@ -1,8 +1,13 @@
 # One simulated (or live) run, second by second: VMs booting and ready, host
 # CPU, HDD and uplink throughput.
-# Set by the driver: infile (timeseries CSV), outfile (PNG), title_text.
-set terminal pngcairo size 1000,800 font ",11"
+# Set by the driver: infile (timeseries CSV), outfile (PNG or SVG, after fmt), title_text.
+if (fmt eq "svg") {
+  set terminal svg size 1000,800 fixed font "sans,11" background rgb "white"
+} else {
+  set terminal pngcairo size 1000,800 font ",11"
+}
 set output outfile
+set termoption noenhanced
 set datafile separator ","
 set multiplot layout 3,1 title title_text
 set grid
