@@ -2,6 +2,7 @@
 #include "study/calibrate.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,8 +150,8 @@ int vs_calibrate_load_measured(const char *const *dirs, size_t n_dirs, double ma
 
 typedef struct {
   const vs_scenario *sc;
-  char dir[64];    /* private temporary folder */
-  char yaml[128];  /* the candidate scenario */
+  char dir[PATH_MAX]; /* private temporary folder */
+  char yaml[PATH_MAX + 32];  /* the candidate scenario */
   int max_k;
   int evals;
 } child_ctx;
@@ -179,7 +180,7 @@ static int write_starts(child_ctx *c, const vs_calibrate_point *p)
 static int simulate(child_ctx *c, const vs_calibrate_params *q, const vs_calibrate_point *p, double *all_ready_s)
 {
   vs_buf out = VS_BUF_INIT;
-  char starts[160];
+  char starts[PATH_MAX + 32];
   int status = 0, rc;
   FILE *f = fopen(c->yaml, "w");
   if (!f)
@@ -351,9 +352,12 @@ int vs_calibrate_run(const vs_scenario *sc, const vs_calibrate_options *opts_in,
     reads += out->pts[i].read_B;
     c.max_k = out->pts[i].k;
   }
-  snprintf(c.dir, sizeof(c.dir), "/tmp/vdistorm-calibrate-XXXXXX");
+  /* $TMPDIR if set (as mkdtemp(1) does), else /tmp. */
+  const char *tmp = getenv("TMPDIR");
+  tmp = tmp && *tmp ? tmp : "/tmp";
+  snprintf(c.dir, sizeof(c.dir), "%s/vdistorm-calibrate-XXXXXX", tmp);
   if (!mkdtemp(c.dir))
-    return vs_error_set(VS_EIO, "cannot create a temporary folder in /tmp: %s", strerror(errno));
+    return vs_error_set(VS_EIO, "cannot create a temporary folder in %s: %s", tmp, strerror(errno));
   snprintf(c.yaml, sizeof(c.yaml), "%s/candidate.yaml", c.dir);
   for (size_t i = 0; i < out->n_pts && rc == VS_OK; i++)
     rc = write_starts(&c, &out->pts[i]);
