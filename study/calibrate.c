@@ -159,7 +159,7 @@ typedef struct {
 /* The live run's starts as a schedule CSV the child boots. */
 static int write_starts(child_ctx *c, const vs_calibrate_point *p)
 {
-  char path[160], host[32], disk[48], start[40];
+  char path[PATH_MAX + 32], host[32], disk[48], start[40];
   vs_buf b = VS_BUF_INIT;
   int rc = vs_buf_printf(&b, "vm,host,disk,start,ready_by\n");
   for (int i = 0; i < p->k && rc == VS_OK; i++) {
