@@ -145,7 +145,13 @@ static int run_one(const char *path, int quiet, facts *f)
     rc = vs_error_set(VS_ERROR, "%s: vdistorm run failed (exit %d)", path, status);
     goto cleanup;
   }
-  if ((rc = read_run(path, out.data, f)) == VS_OK)
+  if ((rc = read_run(path, out.data, f)) != VS_OK)
+    goto cleanup;
+  /* A morning already met (every desktop on time, no storm) needs nothing:
+   * no plan search to run. */
+  if (f->workload && f->late == 0 && !f->storm && f->ready_fraction >= 1.0)
+    snprintf(f->upgrade, sizeof(f->upgrade), "none needed (the morning is met)");
+  else
     cheapest_upgrade(path, f);
 cleanup:
   vs_buf_clear(&out);
