@@ -225,7 +225,8 @@ check "racks: the storm-free bound is set by the HDDs" bash -c "[[ '$b1' == *'(H
 m1=$(row 'jit makespan (simulated)' 1) m2=$(row 'jit makespan (simulated)' 2)
 check "racks: jit no faster than its storm-free bound ($m1 vs $b1)" test "${m1%% *}" -ge "${b1%% *}"
 check "racks: idle VM-minutes grow with the rack" test "$(row 'idle VM-minutes' 2)" -gt "$(row 'idle VM-minutes' 1)"
-check "racks: no energy section, said so" test "$(row 'idle energy' 1)" = "n/a (no energy section)"
+check "racks: idle energy at 30 W a desktop (8.54 kWh = 17071 VM-min x 30 W)" \
+  bash -c "[[ '$(row 'idle energy' 1)' == *' kWh' && '$(row 'idle energy' 2)' == *' kWh' ]]"
 check "racks: a morning met needs no upgrade" test "$(row 'cheapest upgrade' 2)" = "none needed (the morning is met)"
 
 echo "$((checks - failed))/$checks checks passed"
