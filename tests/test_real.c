@@ -278,8 +278,17 @@ static int live(const char *vd, const char *src)
     double k = cJSON_GetObjectItem(pt, "k")->valuedouble, e = cJSON_GetObjectItem(pt, "error_pct")->valuedouble;
     printf("live calibration: k=%g %s, %.1f %% off\n", k,
            cJSON_IsTrue(cJSON_GetObjectItem(pt, "fit")) ? "fitted" : "predicted", e);
+#ifdef VS_SANITIZE
+    /* Under the sanitizers the controller itself (polling consoles,
+     * sampling /proc) takes a share of the 2 cores the VMs boot on, more
+     * at k = 3 than at the fitted k: the times are not the product's. This
+     * pass is for memory errors; the normal build judges the prediction. */
+    if (k == 3)
+      printf("live calibration: sanitizer build, k = 3 prediction not judged\n");
+#else
     if (k == 3)
       CHECK_MSG(fabs(e) <= 15, "k = 3 predicted %.1f %% off", e);
+#endif
   }
   cJSON_Delete(cal);
   CHECK(leftovers(c) == 0);
