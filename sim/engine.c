@@ -334,7 +334,7 @@ static cache_block *cache_block_of(const sim_vm *vm, int chunk)
   return vm->cache >= 0 && chunk < c->n_blocks ? &c->blocks[(size_t)vm->cache * (size_t)c->n_blocks + (size_t)chunk] : NULL;
 }
 
-/* The cache's owner (host or NAS) has room for `bytes` more. */
+/* The bytes its cache's owner (a host or a NAS) holds. */
 static double *cache_used(const sim_vm *vm)
 {
   const vs_sim *sim = vm->e->sim;
@@ -381,8 +381,8 @@ static int read_start(sim_vm *vm, boot_pipe *p, int i)
     p->waiting = 1;
     return 0;
   }
-  if (b && *cache_used(vm) + bytes <= sim->sc->storage.cache.size_B) {
-    double *used = cache_used(vm);
+  double *used = b ? cache_used(vm) : NULL;
+  if (used && *used + bytes <= sim->sc->storage.cache.size_B) {
     *used += bytes;
     sim->caches.held_B += bytes;
     sim->caches.peak_B = fmax(sim->caches.peak_B, sim->caches.held_B);
