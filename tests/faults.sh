@@ -12,19 +12,7 @@ set -uo pipefail
 bin=$1
 src=$2
 small=${3:-}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-checks=0 failed=0
-check() { # MESSAGE CONDITION...
-  local msg=$1
-  shift
-  checks=$((checks + 1))
-  if ! "$@"; then
-    failed=$((failed + 1))
-    echo "FAIL: $msg"
-  fi
-}
+. "$(dirname "$0")/lib.sh"
 rack=$src/scenarios/rack-future.yaml
 case=$src/scenarios/braids-case-study.yaml
 
@@ -142,5 +130,4 @@ check "a bad scenario with --json exits 2" test $? -eq 2
 check "its JSON names file, line, col and key" grep -q \
   '"error":{"file":"[^"]*range_latency.yaml","line":7,"col":16,"key":"hosts.nic_latency","message":' err.json
 
-echo "$checks checks, $failed failed"
-[ $failed -eq 0 ]
+check_done

@@ -8,19 +8,7 @@
 set -uo pipefail
 bin=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-checks=0 failed=0
-check() { # MESSAGE CONDITION...
-  local msg=$1
-  shift
-  checks=$((checks + 1))
-  if ! "$@"; then
-    failed=$((failed + 1))
-    echo "FAIL: $msg"
-  fi
-}
+. "$(dirname "$0")/lib.sh"
 small=$src/tests/plan/plan-small.yaml
 # A number after "KEY": in pretty-printed JSON (the first one from line $3 on).
 json_num() { awk -v k="\"$2\":" -v from="${3:-1}" 'NR >= from && index($0, k) { gsub(/[^0-9.eE+-]/, "", $2); print $2; exit }' FS=':' "$1"; }
@@ -102,5 +90,4 @@ check "bad option value: no folder" test ! -e badout
 "$bin" plan "$src/scenarios/braids-case-study.yaml" --no-save >none.out 2>none.err
 check "no plan section: exit 2 (got $?)" test $? -eq 2
 
-echo "$((checks - failed))/$checks checks passed"
-[ $failed -eq 0 ]
+check_done

@@ -9,19 +9,7 @@
 set -uo pipefail
 bin=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-checks=0 failed=0
-check() { # MESSAGE CONDITION...
-  local msg=$1
-  shift
-  checks=$((checks + 1))
-  if ! "$@"; then
-    failed=$((failed + 1))
-    echo "FAIL: $msg"
-  fi
-}
+. "$(dirname "$0")/lib.sh"
 command -v gnuplot >/dev/null || { echo "gnuplot is not installed: skipped"; exit 77; }
 case=$src/scenarios/braids-case-study.yaml
 fixtures=$src/tests/report
@@ -229,5 +217,4 @@ check "racks: idle energy at 30 W a desktop (8.54 kWh = 17071 VM-min x 30 W)" \
   bash -c "[[ '$(row 'idle energy' 1)' == *' kWh' && '$(row 'idle energy' 2)' == *' kWh' ]]"
 check "racks: a morning met needs no upgrade" test "$(row 'cheapest upgrade' 2)" = "none needed (the morning is met)"
 
-echo "$((checks - failed))/$checks checks passed"
-[ $failed -eq 0 ]
+check_done

@@ -10,19 +10,7 @@ set -uo pipefail
 bin=$1
 src=$2
 have_mpi=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-checks=0 failed=0
-check() { # MESSAGE CONDITION...
-  local msg=$1
-  shift
-  checks=$((checks + 1))
-  if ! "$@"; then
-    failed=$((failed + 1))
-    echo "FAIL: $msg"
-  fi
-}
+. "$(dirname "$0")/lib.sh"
 case=$src/scenarios/braids-case-study.yaml
 
 # -- --set on a simulating command: the value is used, and a bad one is the
@@ -120,5 +108,4 @@ done
 check "--vary with a bad value: the loader's message" \
   grep -q "storage.hdds: 'abc' is not an integer" <("$bin" sweep "$case" --vary storage.hdds=4,abc -o badout 2>&1)
 
-echo "$((checks - failed))/$checks checks passed"
-[ $failed -eq 0 ]
+check_done
